@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import AccessibilityFeedback, OutboxMail, Page
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "to", "subject", "topic", "status", "attempts", "sent_at", "short_error"]
+    list_filter = ["status", "topic", "created_at"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMail._meta.fields]
+    exclude = ["attachments"]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Fehler"))
+    def short_error(self, obj: OutboxMail) -> str:
+        return obj.last_error[:80]
+
+    @admin.action(description=_("Erneut senden"), permissions=["view"])
+    def resend(self, request, queryset):
+        count = services.outbox_resend(mail_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("%(n)d E-Mail wird erneut gesendet.", "%(n)d E-Mails werden erneut gesendet.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "is_draft", "updated_at"]
+    list_filter = ["is_draft"]
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "short_message", "page_url", "email", "handled"]
+    list_filter = ["handled"]
+    readonly_fields = ["name", "email", "page_url", "message", "created_at"]
+    fields = ["created_at", "name", "email", "page_url", "message", "handled"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("Nachricht"))
+    def short_message(self, obj: AccessibilityFeedback) -> str:
+        return obj.message[:80]
+
+    def save_model(self, request, obj, form, change):
+        if obj.handled and not obj.handled_by_id:
+            obj.handled_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,13 @@
+from rest_framework import viewsets
+
+from ..models import District
+from .serializers import DistrictSerializer
+
+
+class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
+    """Hannover's 13 Stadtbezirke with their Stadtteile. Population figures carry their as-of date."""
+
+    serializer_class = DistrictSerializer
+    queryset = District.objects.with_quarters()
+    lookup_field = "slug"
+    pagination_class = None

@@ -1,0 +1,173 @@
+"""Test harness: service markers, a real Celery worker, and Playwright on Debian's chromium.
+
+Tests that need PostgreSQL (`@pytest.mark.postgres`), Redis (`@pytest.mark.redis`) or the browser
+(`@pytest.mark.browser`) are skipped with a visible reason when the service is missing, and fail instead
+when REQUIRE_SERVICES=1 (CI sets it)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the main thread; the ORM calls of the test itself are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def uses_postgres() -> bool:
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def missing_service(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not uses_postgres():
+        missing_service("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        missing_service("needs Redis: set REDIS_URL=redis://…")
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        missing_service(f"needs Debian's chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- browser -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context on the live server, German, desktop size. Records every requested host."""
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requested_urls = []
+    page.on("request", lambda request: page.requested_urls.append(request.url))
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone-sized browser context (iPhone-like viewport, touch)."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="de-DE", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return results.response["violations"]
+
+
+def assert_accessible(page) -> None:
+    """Zero axe-core violations (WCAG 2.0/2.1 A+AA, 2.2 AA) on the page as it is now."""
+    violations = axe_violations(page)
+    summary = [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in violations
+    ]
+    assert violations == [], f"{page.url}:\n" + "\n".join(summary)
+
+
+# --- Celery ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real Celery worker process on Redis, against the test database. Yields the mail folder it writes to.
+
+    Tasks the test enqueues go through Redis to this worker (not eagerly)."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        missing_service("needs Redis: set REDIS_URL=redis://…")
+    if not uses_postgres():
+        missing_service("a worker process needs a shared database: set DATABASE_URL=postgres://…")
+    from django.db import connection
+
+    from hannover_beteiligung.celery import app
+
+    db = connection.settings_dict
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hannover_beteiligung.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    app.control.purge()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hannover_beteiligung", "worker", "-P", "solo",
+         "-Q", "mail,reports,default", "--without-heartbeat", "--without-gossip", "--without-mingle",
+         "--loglevel=INFO"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("celery worker exited:\n" + process.stdout.read())
+            if app.control.ping(timeout=0.5):
+                break
+        else:
+            pytest.fail("celery worker did not answer a ping within 30 s")
+        yield mail_dir
+    finally:
+        app.conf.task_always_eager = previous
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
