@@ -229,3 +229,9 @@ LOGGING = {
 
 # Registration rate limit, e.g. "20/m"; "off" disables it (benchmarks).
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="20/m")
+
+# --- workshops (registration) -----------------------------------------------------------------------------
+
+# --- reflections ------------------------------------------------------------------------------------------
+
+# --- recommendations and reports --------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from recommendations import demo as recommendations_demo
+from reflections import demo as reflections_demo
+from workshops import demo as workshops_demo
 
 
 class Command(BaseCommand):
@@ -15,20 +18,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo never runs with production settings.")
         with transaction.atomic():
             users = seed_accounts()
-            for seed in self.app_seeders():
-                seed(users=users, stdout=self.stdout)
+            for module in (workshops_demo, reflections_demo, recommendations_demo):
+                module.seed(users=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts (password for all: %s):" % DEMO_PASSWORD))
         for account in DEMO_ACCOUNTS:
             role = account.role.value if account.role else ("Superuser" if account.is_superuser else "Bürger*in")
             self.stdout.write(f"  {account.email:<28} {role}")
-
-    def app_seeders(self):
-        """Each app's demo module in import order, lowest first."""
-        seeders = []
-        for module in ("workshops.demo", "reflections.demo", "recommendations.demo"):
-            try:
-                imported = __import__(module, fromlist=["seed"])
-            except ModuleNotFoundError:
-                continue
-            seeders.append(imported.seed)
-        return seeders
