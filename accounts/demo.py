@@ -9,7 +9,7 @@ from districts.models import District
 from .models import User
 from .roles import Role
 
-DEMO_PASSWORD = "Werkstatt-Demo-2026"  # nosec B105 - demo data only, refused with production settings
+DEMO_PASSWORD = "Werkstatt-Demo-2026"  # noqa: S105  # nosec B105 - demo only
 
 
 @dataclass(frozen=True)
@@ -28,24 +28,49 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "admin@demo.invalid", "Ada Admin", None, True, True, organisation="Landeshauptstadt Hannover"),
     DemoAccount(
-        "fachteam", "fachteam@demo.invalid", "Fenja Fachteam", Role.FACHTEAM, True,
-        organisation="Fachteam Beteiligung", organisation_kind="administration",
+        "fachteam",
+        "fachteam@demo.invalid",
+        "Fenja Fachteam",
+        Role.FACHTEAM,
+        True,
+        organisation="Fachteam Beteiligung",
+        organisation_kind="administration",
     ),
     DemoAccount(
-        "bezirk", "bezirk@demo.invalid", "Bela Bezirk", Role.BEZIRKSMANAGEMENT, True, districts=("linden-limmer",),
-        organisation="Bezirksmanagement Linden-Limmer", organisation_kind="district_office",
+        "bezirk",
+        "bezirk@demo.invalid",
+        "Bela Bezirk",
+        Role.BEZIRKSMANAGEMENT,
+        True,
+        districts=("linden-limmer",),
+        organisation="Bezirksmanagement Linden-Limmer",
+        organisation_kind="district_office",
     ),
     DemoAccount(
-        "moderation", "moderation@demo.invalid", "Mia Moderation", Role.MODERATION, True,
-        organisation="Prozessteam", organisation_kind="process_team",
+        "moderation",
+        "moderation@demo.invalid",
+        "Mia Moderation",
+        Role.MODERATION,
+        True,
+        organisation="Prozessteam",
+        organisation_kind="process_team",
     ),
     DemoAccount(
-        "moderation2", "moderation2@demo.invalid", "Mo Moderation", Role.MODERATION, True,
-        organisation="Fachbereich Planen und Stadtentwicklung", organisation_kind="administration",
+        "moderation2",
+        "moderation2@demo.invalid",
+        "Mo Moderation",
+        Role.MODERATION,
+        True,
+        organisation="Fachbereich Planen und Stadtentwicklung",
+        organisation_kind="administration",
     ),
     DemoAccount(
-        "netzwerk", "netzwerk@demo.invalid", "Nele Netzwerk", Role.NETZWERK,
-        organisation="Stadtteilzentrum Lister Turm", organisation_kind="network",
+        "netzwerk",
+        "netzwerk@demo.invalid",
+        "Nele Netzwerk",
+        Role.NETZWERK,
+        organisation="Stadtteilzentrum Lister Turm",
+        organisation_kind="network",
     ),
     DemoAccount("buerger", "buerger@demo.invalid", "Bo Bürger", None, organisation_kind="civil_society"),
 ]

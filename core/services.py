@@ -119,9 +119,7 @@ def outbox_send(*, mail_id: int) -> bool:
         if mail.body_html:
             message.attach_alternative(mail.body_html, "text/html")
         for attachment in mail.attachments:
-            message.attach(
-                attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"]
-            )
+            message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
         mail.attempts += 1
         try:
             message.send()

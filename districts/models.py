@@ -39,7 +39,9 @@ class District(models.Model):
 class Quarter(models.Model):
     """A Stadtteil. The city's statistical numbers are not complete publicly, so the slug is the key."""
 
-    district = models.ForeignKey(District, verbose_name=_("Stadtbezirk"), on_delete=models.PROTECT, related_name="quarters")
+    district = models.ForeignKey(
+        District, verbose_name=_("Stadtbezirk"), on_delete=models.PROTECT, related_name="quarters"
+    )
     name = models.CharField(_("Name"), max_length=100)
     slug = models.SlugField(_("Kennung"), unique=True)
     population = models.PositiveIntegerField(

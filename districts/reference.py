@@ -11,9 +11,12 @@ from django.utils.text import slugify
 CSV_PATH = Path(__file__).resolve().parent / "data" / "hannover_districts.csv"
 
 
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
 def german_slug(name: str) -> str:
     """Slug that spells umlauts the German way: "Döhren-Wülfel" -> "doehren-wuelfel"."""
-    replaced = name.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}))
+    replaced = name.translate(UMLAUTS)
     return slugify(replaced)
 
 

@@ -134,7 +134,9 @@ def celery_worker(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hannover_beteiligung.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": "postgres://{}:{}@{}:{}/{}".format(
+            db["USER"], db["PASSWORD"] or "", db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
+        ),
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -143,9 +145,22 @@ def celery_worker(transactional_db, tmp_path):
     }
     app.control.purge()
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hannover_beteiligung", "worker", "-P", "solo",
-         "-Q", "mail,reports,default", "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "--loglevel=INFO"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hannover_beteiligung",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            "mail,reports,default",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,

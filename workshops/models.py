@@ -102,7 +102,10 @@ class Workshop(TimeStampedModel):
     description = models.TextField(_("Beschreibung"))
     summary_easy = models.TextField(_("Kurz in Leichter Sprache"), blank=True)
     participation_level = models.CharField(
-        _("Beteiligungsstufe"), max_length=20, choices=ParticipationLevel.choices, default=ParticipationLevel.KONSULTATION
+        _("Beteiligungsstufe"),
+        max_length=20,
+        choices=ParticipationLevel.choices,
+        default=ParticipationLevel.KONSULTATION,
     )
     run_by = models.CharField(_("Durchführung"), max_length=20, choices=RunBy.choices, default=RunBy.PROTOTYPE)
     starts_at = models.DateTimeField(_("Beginn"))
@@ -126,7 +129,11 @@ class Workshop(TimeStampedModel):
     reminder_text = models.TextField(_("Zusatztext der Erinnerung"), blank=True)
     cancellation_reason = models.TextField(_("Grund der Absage"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("angelegt von"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angelegt von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -229,14 +236,22 @@ class Registration(TimeStampedModel):
         Workshop, verbose_name=_("Werkstatt"), on_delete=models.PROTECT, related_name="registrations"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Konto"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Konto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="registrations",
     )
     name = models.CharField(_("Name"), max_length=150)
     email = models.EmailField(_("E-Mail-Adresse"))
     seats = models.PositiveSmallIntegerField(_("Plätze"), default=1)
     quarter = models.ForeignKey(
-        "districts.Quarter", verbose_name=_("Stadtteil"), null=True, blank=True, on_delete=models.SET_NULL,
+        "districts.Quarter",
+        verbose_name=_("Stadtteil"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -251,9 +266,7 @@ class Registration(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("eingecheckt am"), null=True, blank=True)
     check_in_code = models.CharField(_("Check-in-Code"), max_length=12, blank=True)
-    status_updates_opt_in = models.BooleanField(
-        _("möchte über Ergebnisse informiert werden"), default=False
-    )
+    status_updates_opt_in = models.BooleanField(_("möchte über Ergebnisse informiert werden"), default=False)
     # Support needs: asked as the support required, never a diagnosis; kept only with their own consent.
     support_step_free = models.BooleanField(_("stufenloser Zugang"), default=False)
     support_sign_language = models.BooleanField(_("Gebärdensprachdolmetschung (DGS)"), default=False)
@@ -312,11 +325,19 @@ class ConsentRecord(models.Model):
         STATUS_UPDATES = "status_updates", _("Information über Ergebnisse")
 
     registration = models.ForeignKey(
-        Registration, verbose_name=_("Anmeldung"), null=True, blank=True, on_delete=models.CASCADE,
+        Registration,
+        verbose_name=_("Anmeldung"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="consents",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Konto"), null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Konto"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="consents",
     )
     purpose = models.CharField(_("Zweck"), max_length=20, choices=Purpose.choices)

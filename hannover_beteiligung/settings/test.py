@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import CELERY_BEAT_SCHEDULE, env
 
 DEBUG = False
-SECRET_KEY = "test-only-key"  # nosec B105
+SECRET_KEY = "test-only-key"  # noqa: S105  # nosec B105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 ALLOWED_HOSTS = ["*"]

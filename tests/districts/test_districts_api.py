@@ -20,6 +20,9 @@ def test_district_entry_has_the_documented_fields(client):
     mitte = client.get("/api/v1/districts/").json()[0]
     assert set(mitte) == {"number", "name", "slug", "population", "population_as_of", "quarters"}
     assert (mitte["number"], mitte["name"], mitte["population"], mitte["population_as_of"]) == (
-        1, "Mitte", 38270, "2022-12-31",
+        1,
+        "Mitte",
+        38270,
+        "2022-12-31",
     )
     assert set(mitte["quarters"][0]) == {"name", "slug", "population"}

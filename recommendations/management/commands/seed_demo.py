@@ -20,7 +20,7 @@ class Command(BaseCommand):
             users = seed_accounts()
             for module in (workshops_demo, reflections_demo, recommendations_demo):
                 module.seed(users=users, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for account in DEMO_ACCOUNTS:
             role = account.role.value if account.role else ("Superuser" if account.is_superuser else "Bürger*in")
             self.stdout.write(f"  {account.email:<28} {role}")
