@@ -257,6 +257,9 @@ class Registration(TimeStampedModel):
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     # True while this registration's seats are counted in Workshop.seats_held.
     holds_seats = models.BooleanField(_("hält Plätze"), default=False)
+    # Random seed of the confirm and manage tokens (HMAC under SECRET_KEY, see workshops.tokens); the
+    # tokens themselves are never stored. Blank once anonymised: then no link works any more.
+    token_seed = models.CharField(max_length=32, blank=True, editable=False)
     confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     manage_token_hash = models.CharField(max_length=64, unique=True)
     hold_expires_at = models.DateTimeField(_("Reservierung bis"), null=True, blank=True)

@@ -5,7 +5,8 @@
 raised with it, so counter == recount holds in tests). Traits: `pending=True`, `waitlisted=True`,
 `offered=True`, `cancelled=True`, `expired=True`, `declined=True`.
 The raw tokens of a created registration are available as `registration.manage_token` and
-`registration.confirm_token` (only their hashes are stored)."""
+`registration.confirm_token` (only their hashes are stored; both derive from `token_seed`, as in
+workshops.tokens). `confirm_token` is None unless the registration is pending."""
 
 import hashlib
 import secrets
@@ -19,9 +20,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from districts.models import District, Quarter
 from workshops.models import AgendaItem, Format, Method, Registration, Workshop, WorkshopTeamMember
-
-# Same alphabet as workshops.tokens: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
-CHECK_IN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+from workshops.tokens import CHECK_IN_ALPHABET, tokens_for_seed
 
 
 def _hash(token: str) -> str:
@@ -177,8 +176,9 @@ class RegistrationFactory(DjangoModelFactory):
     seats = 1
     status = Registration.Status.CONFIRMED
     holds_seats = True
-    manage_token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
-    confirm_token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    token_seed = factory.LazyFunction(lambda: secrets.token_urlsafe(18))
+    manage_token = factory.LazyAttribute(lambda o: tokens_for_seed(o.token_seed).manage)
+    confirm_token = factory.LazyAttribute(lambda o: tokens_for_seed(o.token_seed).confirm)
     manage_token_hash = factory.LazyAttribute(lambda o: _hash(o.manage_token))
     confirm_token_hash = ""
     confirmed_at = factory.LazyFunction(timezone.now)
