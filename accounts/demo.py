@@ -9,7 +9,7 @@ from districts.models import District
 from .models import User
 from .roles import Role
 
-DEMO_PASSWORD = "Werkstatt-Demo-2026"  # noqa: S105  # nosec B105 - demo only
+DEMO_PASSWORD = "Werkstatt-Demo-2026"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)

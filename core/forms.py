@@ -19,4 +19,8 @@ class AccessibilityFeedbackForm(forms.Form):
         help_text=_("Beschreiben Sie bitte, was nicht funktioniert oder schwer zu nutzen ist."),
     )
     # Honeypot: people do not see it, bots fill it in.
-    website = forms.CharField(required=False, label=_("Bitte leer lassen"))
+    website = forms.CharField(
+        required=False,
+        label=_("Bitte leer lassen"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )

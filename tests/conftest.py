@@ -114,12 +114,25 @@ def assert_accessible(page) -> None:
 # --- Celery ----------------------------------------------------------------------------------------------
 
 
+def worker_redis_url() -> str:
+    """REDIS_URL with its database number shifted per xdist worker, so parallel test processes never
+    consume each other's tasks (each worker process talks to its own test database)."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return ""
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    base, _, db = url.rstrip("/").rpartition("/")
+    if not db.isdigit():
+        base, db = url.rstrip("/"), "0"
+    return f"{base}/{int(db) + index}"
+
+
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """A real Celery worker process on Redis, against the test database. Yields the mail folder it writes to.
 
     Tasks the test enqueues go through Redis to this worker (not eagerly)."""
-    redis_url = os.environ.get("REDIS_URL")
+    redis_url = worker_redis_url()
     if not redis_url:
         missing_service("needs Redis: set REDIS_URL=redis://…")
     if not uses_postgres():
@@ -143,7 +156,11 @@ def celery_worker(transactional_db, tmp_path):
         "EMAIL_FILE_PATH": str(mail_dir),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
+    previous = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.broker_url = redis_url
     app.control.purge()
+    log_path = tmp_path / "celery-worker.log"
+    log_file = log_path.open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -163,26 +180,25 @@ def celery_worker(transactional_db, tmp_path):
         ],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
-        text=True,
     )
-    previous = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                pytest.fail("celery worker exited:\n" + process.stdout.read())
+                pytest.fail("celery worker exited:\n" + log_path.read_text())
             if app.control.ping(timeout=0.5):
                 break
         else:
             pytest.fail("celery worker did not answer a ping within 30 s")
         yield mail_dir
     finally:
-        app.conf.task_always_eager = previous
+        app.conf.task_always_eager, app.conf.broker_url = previous
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        log_file.close()
