@@ -9,3 +9,35 @@ class Role(models.TextChoices):
     BEZIRKSMANAGEMENT = "Bezirksmanagement", _("Bezirksmanagement")
     MODERATION = "Moderation", _("Moderation")
     NETZWERK = "Beteiligungsnetzwerk", _("Beteiligungsnetzwerk")
+
+
+STAFF_ROLES = (Role.FACHTEAM, Role.BEZIRKSMANAGEMENT, Role.MODERATION)
+
+
+def user_role_names(user) -> set[str]:
+    """The names of the user's groups, cached on the user object for the request (like Django's perm cache)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.pk:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def user_has_role(user, role: Role) -> bool:
+    return role.value in user_role_names(user)
+
+
+def user_is_fachteam(user) -> bool:
+    """The Fachteam Beteiligung may do everything; so may superusers."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser) or user_has_role(user, Role.FACHTEAM)
+
+
+def user_is_staff_member(user) -> bool:
+    """Anyone who works behind the scenes: admin access, a staff role, or superuser. Needs MFA."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser) or any(user_has_role(user, role) for role in STAFF_ROLES)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import AccessibilityFeedback, OutboxMail, Page
+from .models import AccessibilityFeedback, AuditLog, OutboxMail, Page
 
 
 @admin.register(OutboxMail)
@@ -61,3 +61,36 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
         if obj.handled and not obj.handled_by_id:
             obj.handled_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included: the log must not be changed through the application.
+
+    Visible to whoever has core.view_auditlog (the Fachteam through accounts.backends.RoleBackend)."""
+
+    list_display = ["created_at", "actor_repr", "action", "object_repr", "short_details"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["actor_repr", "object_repr", "action", "object_id"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "actor", "actor_repr", "action", "content_type", "object_id", "object_repr", "details"]
+    readonly_fields = fields
+    list_select_related = ["actor", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+    @admin.display(description=_("Einzelheiten"))
+    def short_details(self, obj: AuditLog) -> str:
+        import json
+
+        return json.dumps(obj.details, ensure_ascii=False, sort_keys=True)[:120]

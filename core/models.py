@@ -81,3 +81,61 @@ class AccessibilityFeedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+
+class AuditLog(models.Model):
+    """A sensitive action: who did what, when, on which object. Written only by core.services.audit_log;
+    never changed or deleted through the application (the admin is read-only even for superusers).
+
+    No personal data of the people concerned is copied into a row: the object is referenced by type and
+    id, e-mail addresses in `details` are masked and hashed (see audit_log)."""
+
+    class Action(models.TextChoices):
+        ATTENDEES_EXPORT = "attendees.export", _("Teilnehmendenliste exportiert")
+        SUPPORT_NEEDS_VIEW = "support_needs.view", _("Unterstützungsbedarfe angesehen")
+        REGISTRATION_ANONYMISE = "registration.anonymise", _("Anmeldung anonymisiert")
+        REGISTRATION_DELETE = "registration.delete", _("Anmeldung gelöscht")
+        OBJECT_DELETE = "object.delete", _("Objekt gelöscht")
+        PERSONAL_DATA_EXPORT = "personal_data.export", _("Auskunft (Datenexport) erteilt")
+        PERSONAL_DATA_ERASE = "personal_data.erase", _("Personenbezogene Daten gelöscht")
+        ACCOUNT_DELETE = "account.delete", _("Konto gelöscht")
+        ROLES_CHANGE = "user.roles_change", _("Rollen geändert")
+        PERMISSIONS_CHANGE = "user.permissions_change", _("Rechte geändert")
+        STAFF_FLAGS_CHANGE = "user.staff_change", _("Verwaltungszugang geändert")
+        DISTRICTS_CHANGE = "user.districts_change", _("Zuständige Stadtbezirke geändert")
+        MFA_ACTIVATE = "mfa.activate", _("Zwei-Faktor-Anmeldung eingerichtet")
+        MFA_DEACTIVATE = "mfa.deactivate", _("Zwei-Faktor-Anmeldung entfernt")
+        MFA_RESET = "mfa.reset", _("Zwei-Faktor-Anmeldung zurückgesetzt")
+        RECOVERY_CODES_GENERATE = "mfa.recovery_codes", _("Wiederherstellungscodes neu erzeugt")
+
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("wer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_repr = models.CharField(_("wer (zum Zeitpunkt)"), max_length=254, blank=True)
+    action = models.CharField(_("Aktion"), max_length=60, choices=Action.choices, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("Objekttyp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    object_id = models.CharField(_("Objekt-ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("Objekt"), max_length=255, blank=True)
+    details = models.JSONField(_("Einzelheiten"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll sensibler Aktionen")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="auditlog_object")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr or '-'}: {self.get_action_display()}"

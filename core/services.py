@@ -174,3 +174,49 @@ def accessibility_feedback_submit(*, name: str, email: str, page_url: str, messa
             context={"feedback": feedback},
         )
     return feedback
+
+
+# --- audit log -----------------------------------------------------------------------------------------------
+
+_EMAIL_KEYS = {"email", "e-mail", "address"}
+
+
+def email_fingerprint(email: str) -> dict:
+    """A masked address for humans ("m…@example.org") and a hash to match a later request; not the address."""
+    import hashlib
+
+    email = (email or "").strip().lower()
+    local, _sep, domain = email.partition("@")
+    return {
+        "masked": f"{local[:1]}…@{domain}" if domain else "…",
+        "sha256": hashlib.sha256(email.encode()).hexdigest(),
+    }
+
+
+def audit_log(*, actor, action: str, obj=None, details: dict | None = None):
+    """Record a sensitive action (attendee-list export, view of support needs, deletion, anonymisation, role
+    change, MFA reset …): who (`actor`, a user or None for the system), what (`action`, preferably one of
+    AuditLog.Action), on which object (`obj`, any model instance), with JSON-serialisable `details`.
+
+    The object is stored by type and id with a label of its type only ("Anmeldung #12"): rows never copy
+    the name of the person concerned. A value under the key "email" in `details` is replaced by a masked
+    form and a hash. Call it inside the transaction of the action, so an action without a log row cannot
+    commit."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditLog
+
+    details = dict(details or {})
+    for key in list(details):
+        if key in _EMAIL_KEYS and isinstance(details[key], str):
+            details[key] = email_fingerprint(details[key])
+    entry = AuditLog(action=action, details=details)
+    if actor is not None and getattr(actor, "is_authenticated", False) and actor.pk:
+        entry.actor = actor
+        entry.actor_repr = getattr(actor, "email", "") or str(actor.pk)
+    if obj is not None and getattr(obj, "pk", None) is not None:
+        entry.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        entry.object_id = str(obj.pk)
+        entry.object_repr = f"{obj._meta.verbose_name} #{obj.pk}"[:255]
+    entry.save()
+    return entry

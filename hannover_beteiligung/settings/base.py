@@ -101,6 +101,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    "accounts.backends.RoleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -230,7 +231,53 @@ LOGGING = {
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="20/m")
 
 # --- workshops (registration) -----------------------------------------------------------------------------
+# Seats are held 24 h for the double opt-in and offered 48 h to the waiting list; both end at the start at the
+# latest, offers shrink to half the time left before the start and are not made below the minimum.
+WORKSHOPS_HOLD_HOURS = env.int("WORKSHOPS_HOLD_HOURS", default=24)
+WORKSHOPS_OFFER_HOURS = env.int("WORKSHOPS_OFFER_HOURS", default=48)
+WORKSHOPS_OFFER_MIN_MINUTES = env.int("WORKSHOPS_OFFER_MIN_MINUTES", default=60)
+# Retention: support needs N days after the workshop, unconfirmed/expired rows after 7 days, personal data
+# anonymised M months after the workshop (counts stay).
+WORKSHOPS_SUPPORT_RETENTION_DAYS = env.int("WORKSHOPS_SUPPORT_RETENTION_DAYS", default=30)
+WORKSHOPS_PURGE_UNCONFIRMED_DAYS = env.int("WORKSHOPS_PURGE_UNCONFIRMED_DAYS", default=7)
+WORKSHOPS_ANONYMISE_AFTER_MONTHS = env.int("WORKSHOPS_ANONYMISE_AFTER_MONTHS", default=12)
+# Version of the consent texts recorded with each registration (change it when the texts change).
+WORKSHOPS_PRIVACY_TEXT_VERSION = env("WORKSHOPS_PRIVACY_TEXT_VERSION", default="2026-01")
+# Test-only switch: "unsafe" replaces the conditional seat counter by check-then-insert (the control run of the
+# concurrency test); never set it anywhere else. WORKSHOPS_UNSAFE_RACE_SECONDS widens that race window.
+WORKSHOPS_SEAT_GUARD = "counter"
+WORKSHOPS_UNSAFE_RACE_SECONDS = 0.0
+CELERY_BEAT_SCHEDULE["workshops-holds-expire"] = {
+    "task": "workshops.tasks.holds_expire",
+    "schedule": timedelta(minutes=5),
+}
+CELERY_BEAT_SCHEDULE["workshops-offers-process"] = {
+    "task": "workshops.tasks.offers_process",
+    "schedule": timedelta(minutes=5),
+}
+CELERY_BEAT_SCHEDULE["workshops-reminders-send"] = {
+    "task": "workshops.tasks.reminders_send",
+    "schedule": timedelta(minutes=15),
+}
+CELERY_BEAT_SCHEDULE["workshops-seats-reconcile"] = {
+    "task": "workshops.tasks.seats_reconcile",
+    "schedule": timedelta(hours=1),
+}
+CELERY_BEAT_SCHEDULE["workshops-retention"] = {
+    "task": "workshops.tasks.retention_run",
+    "schedule": timedelta(hours=24),
+}
+
 
 # --- reflections ------------------------------------------------------------------------------------------
 
 # --- recommendations and reports --------------------------------------------------------------------------
+
+# A report job running longer than this is considered stuck (worker died) and requeued by the sweep;
+# after REPORT_JOB_MAX_ATTEMPTS runs it is marked failed.
+REPORT_JOB_TIME_LIMIT = timedelta(seconds=env.int("REPORT_JOB_TIME_LIMIT_SECONDS", default=900))
+REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["report-sweep"] = {
+    "task": "recommendations.tasks.report_sweep",
+    "schedule": timedelta(minutes=5),
+}
