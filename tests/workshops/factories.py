@@ -233,3 +233,27 @@ class RegistrationFactory(DjangoModelFactory):
         registration.manage_token = manage_token
         registration.confirm_token = confirm_token if registration.confirm_token_hash else None
         return registration
+
+
+# --- helpers for service tests ------------------------------------------------------------------------------
+
+
+def register(workshop, *, email=None, name="Erika Mustermann", seats=1, **kwargs):
+    """registration_create with the required consent given; returns the RegistrationResult."""
+    from workshops import services
+
+    return services.registration_create(
+        workshop=workshop,
+        name=name,
+        email=email or f"{secrets.token_hex(4)}@example.org",
+        seats=seats,
+        privacy_consent=kwargs.pop("privacy_consent", True),
+        **kwargs,
+    )
+
+
+def fill(workshop, seats=None):
+    """Confirmed registrations holding all remaining seats of the workshop (one seat each)."""
+    workshop.refresh_from_db()
+    free = workshop.capacity - workshop.seats_held if seats is None else seats
+    return [RegistrationFactory(workshop=workshop) for _ in range(free)]
