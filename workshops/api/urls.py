@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .views import WorkshopViewSet
+
+router = SimpleRouter()
+router.register("workshops", WorkshopViewSet, basename="workshop")
+urlpatterns = router.urls

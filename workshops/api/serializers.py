@@ -1,0 +1,183 @@
+"""Serializers of the open-data workshop API and the registration endpoint (DESIGN §6)."""
+
+from datetime import datetime, time
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from districts.models import Quarter
+
+from .. import selectors
+from ..models import Workshop
+from ..tokens import workshop_url
+
+
+class DistrictRefSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class QuarterRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class FormatRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class VenueSerializer(serializers.Serializer):
+    name = serializers.CharField(source="venue_name")
+    address = serializers.CharField(source="venue_address")
+    step_free = serializers.BooleanField(source="venue_step_free")
+    accessible_toilet = serializers.BooleanField(source="venue_accessible_toilet")
+    induction_loop = serializers.BooleanField(source="venue_induction_loop")
+    public_transport = serializers.CharField(source="venue_public_transport")
+    online_url = serializers.URLField(allow_blank=True)
+
+
+class WorkshopSerializer(serializers.ModelSerializer):
+    """A public workshop. `seats_available`, `registration_open` and `waitlist_open` are as of the request."""
+
+    district = DistrictRefSerializer(read_only=True)
+    quarters = QuarterRefSerializer(many=True, read_only=True)
+    format = FormatRefSerializer(read_only=True)
+    venue = VenueSerializer(source="*", read_only=True)
+    seats_available = serializers.IntegerField(read_only=True)
+    registration_open = serializers.SerializerMethodField()
+    waitlist_open = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    calendar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "slug",
+            "title",
+            "topic",
+            "summary_easy",
+            "description",
+            "district",
+            "quarters",
+            "format",
+            "participation_level",
+            "run_by",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "capacity",
+            "seats_available",
+            "max_seats_per_registration",
+            "registration_opens_at",
+            "registration_closes_at",
+            "registration_open",
+            "waitlist_open",
+            "status",
+            "url",
+            "calendar_url",
+        ]
+
+    def _now(self):
+        now = self.context.get("now")
+        if now is None:
+            now = self.context["now"] = timezone.now()
+        return now
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_registration_open(self, workshop) -> bool:
+        return selectors.workshop_registration_open(workshop=workshop, now=self._now())
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_waitlist_open(self, workshop) -> bool:
+        return selectors.workshop_waitlist_open(workshop=workshop, now=self._now())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, workshop) -> str:
+        return workshop_url(workshop)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_calendar_url(self, workshop) -> str:
+        return workshop_url(workshop) + "kalender.ics"
+
+
+def _parse_moment(value: str) -> datetime | None:
+    """ISO date-time, or a date (meaning its midnight in Hannover)."""
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            return None
+        moment = datetime.combine(day, time.min)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class MomentField(serializers.Field):
+    default_error_messages = {"invalid": _("Bitte ein Datum (JJJJ-MM-TT) oder einen ISO-8601-Zeitpunkt angeben.")}
+
+    def to_internal_value(self, data):
+        try:
+            moment = _parse_moment(str(data))
+        except ValueError:
+            moment = None
+        if moment is None:
+            self.fail("invalid")
+        return moment
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class WorkshopFilterSerializer(serializers.Serializer):
+    district = serializers.SlugField(required=False, help_text="Slug of a Stadtbezirk, e.g. linden-limmer")
+    quarter = serializers.SlugField(required=False, help_text="Slug of a Stadtteil, e.g. linden-nord")
+    format = serializers.SlugField(required=False, help_text="Slug of a format")
+    starts_after = MomentField(required=False, help_text="Date or ISO 8601 date-time (inclusive)")
+    starts_before = MomentField(required=False, help_text="Date or ISO 8601 date-time (exclusive)")
+
+
+class SupportNeedsSerializer(serializers.Serializer):
+    step_free = serializers.BooleanField(required=False, default=False)
+    sign_language = serializers.BooleanField(required=False, default=False)
+    induction_loop = serializers.BooleanField(required=False, default=False)
+    easy_language = serializers.BooleanField(required=False, default=False)
+    childcare = serializers.BooleanField(required=False, default=False)
+    other = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+
+class RegistrationRequestSerializer(serializers.Serializer):
+    """A registration. Support needs are stored only with support_consent; privacy_consent must be true."""
+
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    seats = serializers.IntegerField(required=False, default=1, min_value=1)
+    quarter = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Quarter.objects.all(), required=False, allow_null=True, default=None
+    )
+    support_needs = SupportNeedsSerializer(required=False, default=None, allow_null=True)
+    support_consent = serializers.BooleanField(required=False, default=False)
+    status_updates_opt_in = serializers.BooleanField(required=False, default=False)
+    privacy_consent = serializers.BooleanField()
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Bitte geben Sie Ihren Namen an."))
+        return value.strip()
+
+    def validate_privacy_consent(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(_("Bitte stimmen Sie den Datenschutzhinweisen zu."))
+        return value
+
+
+class RegistrationResponseSerializer(serializers.Serializer):
+    """Identical for new and already known addresses: it never reveals whether an address is registered."""
+
+    status = serializers.ChoiceField(choices=["pending", "waitlisted"])
