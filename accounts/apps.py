@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Konten")
+
+    def ready(self) -> None:
+        from allauth.account.decorators import secure_admin_login
+        from django.contrib import admin
+
+        from . import privacy, signals
+
+        signals.connect()
+        privacy.register()
+        # The admin has no login form of its own: everyone logs in through allauth (with the second factor).
+        admin.site.login = secure_admin_login(admin.site.login)

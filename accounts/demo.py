@@ -10,6 +10,10 @@ from .models import User
 from .roles import Role
 
 DEMO_PASSWORD = "Werkstatt-Demo-2026"  # noqa: S105  # nosec B105
+# Staff pages need a second factor (TOTP). The demo staff accounts share this known secret, so a tester can
+# produce the 6-digit code with any authenticator app (key entered by hand) or the shell one-liner that
+# seed_demo prints (demo_mfa_instructions). Demo only: seed_demo refuses production settings.
+DEMO_TOTP_SECRET = "BEZIRKSWERKSTAETTENHANNOVERDEMO2"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -97,5 +101,32 @@ def seed_accounts() -> dict[str, User]:
         EmailAddress.objects.update_or_create(
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
+        if account.is_staff or account.role in (Role.FACHTEAM, Role.BEZIRKSMANAGEMENT, Role.MODERATION):
+            _seed_totp(user)
         users[account.key] = user
     return users
+
+
+def _seed_totp(user: User) -> None:
+    """Give a demo staff account a TOTP authenticator with the known DEMO_TOTP_SECRET (idempotent)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def demo_mfa_instructions() -> list[str]:
+    """Console lines that tell a tester how to log in to a demo staff account with the second factor."""
+    one_liner = (
+        'python3 -c "import base64,hmac,struct,time;'
+        f"k=base64.b32decode('{DEMO_TOTP_SECRET}');"
+        "h=hmac.digest(k,struct.pack('>Q',int(time.time())//30),'sha1');o=h[-1]&15;"
+        "print('%06d'%((int.from_bytes(h[o:o+4],'big')&0x7fffffff)%10**6))\""
+    )
+    return [
+        "Staff accounts (admin, fachteam, bezirk, moderation, moderation2) need a second factor (TOTP):",
+        f"  in an authenticator app add a time-based key by hand: {DEMO_TOTP_SECRET} (6 digits, 30 s),",
+        "  or compute the current code in a shell:",
+        f"  {one_liner}",
+    ]

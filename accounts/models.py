@@ -85,6 +85,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.name or self.email
 
+    def has_perm(self, perm, obj=None) -> bool:
+        # A staff session that has not passed the second factor has no permissions at all
+        # (set per request by accounts.middleware.StaffSecurityMiddleware; superusers included).
+        if getattr(self, "mfa_pending", False):
+            return False
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if getattr(self, "mfa_pending", False):
+            return False
+        return super().has_module_perms(app_label)
+
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role.value).exists()
 

@@ -5,4 +5,8 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.account_overview, name="overview"),
+    path("daten/", views.personal_data, name="personal_data"),
+    path("daten/loeschen/", views.account_delete, name="delete"),
+    path("geloescht/", views.account_deleted, name="deleted"),
+    path("weiter/", views.mfa_continue, name="mfa_continue"),
 ]

@@ -1,7 +1,35 @@
 """Hooks through which each app hands in a person's data for export and erasure.
 
 Lower apps cannot import higher ones; so each app registers its exporter and eraser here (in its
-AppConfig.ready), and the data-subject services iterate over the registry."""
+AppConfig.ready), and the data-subject services (accounts.services.personal_data_export /
+personal_data_erase) iterate over the registry.
+
+The interface every provider implements (keyword arguments only)::
+
+    def export(*, email: str, user: User | None) -> dict | list:
+        # Every row of this app linked to the person: rows whose e-mail field equals `email`
+        # (case-insensitive) and, when `user` is given, rows linked to that account. JSON-serialisable
+        # values (datetimes may be datetime objects; the service encodes them). No secrets (token hashes,
+        # TOTP secrets, password hashes).
+
+    def erase(*, email: str, user: User | None, by: User | None = None) -> int:
+        # Erase or anonymise the same rows; return how many rows were touched. Go through the app's own
+        # services (e.g. workshops.services.registration_anonymise releases held seats the normal way).
+        # With `user=None` (a request through a registration's manage link, or by the Fachteam for an
+        # address) only rows linked to the address are erased; the account itself is closed only when the
+        # account holder asks while logged in (user given).
+
+Providers run inside one transaction; erasure runs in ascending `erase_order` (the accounts provider,
+which deletes the User row, runs last; the core provider, which removes mails to the address, after the
+apps whose services enqueue mails)::
+
+    from core.registry import PersonalDataProvider, register_personal_data
+
+    class ReflectionsConfig(AppConfig):
+        def ready(self):
+            from . import privacy
+            register_personal_data(PersonalDataProvider("reflections", privacy.export, privacy.erase))
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,10 +38,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class PersonalDataProvider:
     name: str
-    # (email, user or None) -> JSON-serialisable data about that person
+    # (*, email, user or None) -> JSON-serialisable data about that person
     export: Callable[..., dict | list]
-    # (email, user or None) -> number of rows erased or anonymised
+    # (*, email, user or None, by=None) -> number of rows erased or anonymised
     erase: Callable[..., int]
+    # Erasure order, ascending; apps 100, core 900 (mails to the address), accounts 1000 (the User row).
+    erase_order: int = 100
 
 
 _providers: dict[str, PersonalDataProvider] = {}
@@ -25,3 +55,8 @@ def register_personal_data(provider: PersonalDataProvider) -> None:
 
 def personal_data_providers() -> list[PersonalDataProvider]:
     return [_providers[name] for name in sorted(_providers)]
+
+
+def personal_data_erasers() -> list[PersonalDataProvider]:
+    """The providers in the order their erasers must run."""
+    return sorted(_providers.values(), key=lambda provider: (provider.erase_order, provider.name))

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Bezirkswerkstätten")
+
+    def ready(self) -> None:
+        from . import privacy
+
+        privacy.register()
+        privacy.register_admin()

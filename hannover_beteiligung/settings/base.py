@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -133,6 +134,22 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bezirkswerkstätten Hannover"
+# Staff security (accounts.middleware.StaffSecurityMiddleware, docs/adr/*-staff-security.md).
+# Every staff member (admin access, a staff role, superuser) needs TOTP; a staff session without the second
+# factor has no permissions and is sent to set it up / enter a code on these paths (prefixes, regexes).
+STAFF_MFA_REQUIRED = True
+MFA_REQUIRED_PATHS = ["/admin/", "/moderation/", "/dashboard/", "/berichte/"]
+MFA_REQUIRED_PATH_PATTERNS = [r"^/werkstaetten/[^/]+/einlass/"]
+MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-s step: phone clocks drift
+# Re-authentication (password or code, valid 5 min) before changing e-mail, password or second factors.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Sessions: staff are logged out after 30 min without a request and 10 h after login; everyone after 14 days.
+STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_SESSION_IDLE_MINUTES", default=30))
+STAFF_SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("STAFF_SESSION_ABSOLUTE_HOURS", default=10))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(days=14)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_mfa_instructions, seed_accounts
 from recommendations import demo as recommendations_demo
 from reflections import demo as reflections_demo
 from workshops import demo as workshops_demo
@@ -24,3 +24,5 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             role = account.role.value if account.role else ("Superuser" if account.is_superuser else "Bürger*in")
             self.stdout.write(f"  {account.email:<28} {role}")
+        for line in demo_mfa_instructions():
+            self.stdout.write(line)
