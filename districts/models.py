@@ -1,5 +1,4 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,7 +32,8 @@ class District(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("districts:detail", kwargs={"slug": self.slug})
+        # A fixed path: the district page shows workshops, so a higher app serves it (DESIGN §3).
+        return f"/bezirke/{self.slug}/"
 
 
 class Quarter(models.Model):
