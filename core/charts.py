@@ -56,6 +56,11 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:12]
 
 
+def _text(value: object) -> str:
+    """A label as plain text: matplotlib would read "$…$" as math."""
+    return str(value).replace("$", r"\$")
+
+
 def _fmt(value: Number) -> str:
     if value is None:
         return "–"
@@ -131,11 +136,11 @@ def _new_figure(width: float, height: float) -> Figure:
 
 
 def _style_axes(ax, *, title: str, x_label: str, y_label: str) -> None:
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold", color=TEXT_COLOUR, family="DejaVu Sans")
+    ax.set_title(_text(title), loc="left", fontsize=11, fontweight="bold", color=TEXT_COLOUR, family="DejaVu Sans")
     if x_label:
-        ax.set_xlabel(x_label, family="DejaVu Sans")
+        ax.set_xlabel(_text(x_label), family="DejaVu Sans")
     if y_label:
-        ax.set_ylabel(y_label, family="DejaVu Sans")
+        ax.set_ylabel(_text(y_label), family="DejaVu Sans")
     ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
@@ -172,7 +177,7 @@ def line_chart_svg(
             ax.plot(
                 xs,
                 ys,
-                label=name,
+                label=_text(name),
                 color=PALETTE[i % len(PALETTE)],
                 marker=MARKERS[i % len(MARKERS)],
                 linewidth=1.8,
@@ -180,7 +185,7 @@ def line_chart_svg(
             )
         ax.set_xticks(
             range(len(labels)),
-            labels,
+            [_text(label) for label in labels],
             rotation=30 if len(labels) > 6 else 0,
             ha="right" if len(labels) > 6 else "center",
         )
@@ -225,7 +230,7 @@ def bar_chart_svg(
         positions = list(range(len(labels)))
         if horizontal:
             ax.barh(positions, values, color=PALETTE[0], height=0.6)
-            ax.set_yticks(positions, labels)
+            ax.set_yticks(positions, [_text(label) for label in labels])
             ax.invert_yaxis()
             if y_max is not None:
                 ax.set_xlim(0, y_max)
@@ -235,7 +240,10 @@ def bar_chart_svg(
         else:
             ax.bar(positions, values, color=PALETTE[0], width=0.6)
             ax.set_xticks(
-                positions, labels, rotation=30 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center"
+                positions,
+                [_text(label) for label in labels],
+                rotation=30 if len(labels) > 6 else 0,
+                ha="right" if len(labels) > 6 else "center",
             )
             if y_max is not None:
                 ax.set_ylim(0, y_max)
@@ -279,14 +287,14 @@ def grouped_bar_chart_svg(
                 "color": PALETTE[i % len(PALETTE)],
                 "hatch": HATCHES[i % len(HATCHES)],
                 "edgecolor": "white",
-                "label": name,
+                "label": _text(name),
             }
             if horizontal:
                 ax.barh(offsets, clean, height=bar, **style)
             else:
                 ax.bar(offsets, clean, width=bar, **style)
         if horizontal:
-            ax.set_yticks(positions, list(categories))
+            ax.set_yticks(positions, [_text(c) for c in categories])
             ax.invert_yaxis()
             if y_max is not None:
                 ax.set_xlim(0, y_max)
@@ -296,7 +304,7 @@ def grouped_bar_chart_svg(
         else:
             ax.set_xticks(
                 positions,
-                list(categories),
+                [_text(c) for c in categories],
                 rotation=30 if len(categories) > 5 else 0,
                 ha="right" if len(categories) > 5 else "center",
             )

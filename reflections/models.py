@@ -138,6 +138,12 @@ class Reflection(TimeStampedModel):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def author_role_label(self) -> str:
+        from workshops.models import WorkshopTeamMember
+
+        return str(dict(WorkshopTeamMember.Role.choices).get(self.author_role, self.author_role))
+
 
 class CriterionRating(models.Model):
     """Rating 1–5 and a note on one criterion within a reflection (rating empty while drafting)."""

@@ -288,6 +288,33 @@ CELERY_BEAT_SCHEDULE["workshops-retention"] = {
 
 # --- reflections ------------------------------------------------------------------------------------------
 
+# Documentation debt: remind facilitators N days after a held workshop without their submitted reflection,
+# tell the Fachteam (FACHTEAM_EMAIL) after 2N days.
+REFLECTION_REMINDER_DAYS = env.int("REFLECTION_REMINDER_DAYS", default=7)
+# Participant survey: sent this many hours after the end of a held workshop, valid for this many days;
+# workshops that ended longer ago than the send window get no survey any more (late catch-up stops).
+FEEDBACK_SEND_AFTER_HOURS = env.int("FEEDBACK_SEND_AFTER_HOURS", default=12)
+FEEDBACK_SEND_WINDOW_DAYS = env.int("FEEDBACK_SEND_WINDOW_DAYS", default=14)
+FEEDBACK_VALID_DAYS = env.int("FEEDBACK_VALID_DAYS", default=28)
+# Counts below this are suppressed in anything public (and feedback results everywhere).
+PUBLIC_MIN_COUNT = env.int("PUBLIC_MIN_COUNT", default=5)
+# Autosave interval of the reflection form (seconds); the form also saves on leaving a changed field.
+REFLECTION_AUTOSAVE_SECONDS = env.int("REFLECTION_AUTOSAVE_SECONDS", default=20)
+# Key of the pseudonymous participant hash (first-time vs returning); keep it stable across deployments.
+PARTICIPANT_HASH_KEY = env("PARTICIPANT_HASH_KEY", default="") or SECRET_KEY
+CELERY_BEAT_SCHEDULE["reflections-workshops-mark-held"] = {
+    "task": "reflections.tasks.workshops_mark_held",
+    "schedule": timedelta(minutes=30),
+}
+CELERY_BEAT_SCHEDULE["reflections-feedback-invite"] = {
+    "task": "reflections.tasks.feedback_invitations_send",
+    "schedule": timedelta(hours=1),
+}
+CELERY_BEAT_SCHEDULE["reflections-documentation-debt"] = {
+    "task": "reflections.tasks.documentation_debt_remind",
+    "schedule": timedelta(hours=6),
+}
+
 # --- recommendations and reports --------------------------------------------------------------------------
 
 # A report job running longer than this is considered stuck (worker died) and requeued by the sweep;

@@ -1,0 +1,50 @@
+"""Template helpers for reflection figures: averages with a German decimal comma, suppressed cells."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def avg(cell, digits: int = 1) -> str:
+    """The average of a Cell (or a number) as "3,8"; "–" when there is none."""
+    value = getattr(cell, "average", cell)
+    if value is None or value == "":
+        return "–"
+    return f"{float(value):.{int(digits)}f}".replace(".", ",")
+
+
+@register.filter
+def public_avg(cell, digits: int = 1) -> str:
+    """Like avg, but "weniger als 5" when fewer values than PUBLIC_MIN_COUNT are behind it."""
+    if cell is None or not getattr(cell, "n", 0):
+        return "–"
+    if cell.suppressed:
+        return _("< %(n)d Antworten") % {"n": _min()}
+    return avg(cell, digits)
+
+
+@register.filter
+def percent(value, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{float(value) * 100:.{int(digits)}f}".replace(".", ",") + " %"
+
+
+@register.filter
+def number(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{float(value):.{int(digits)}f}".replace(".", ",")
+
+
+@register.filter
+def cell_n(cell) -> int:
+    return getattr(cell, "n", 0) or 0
+
+
+def _min() -> int:
+    from django.conf import settings
+
+    return settings.PUBLIC_MIN_COUNT
