@@ -1,0 +1,389 @@
+"""Admin of recommendations and report jobs. Every change goes through recommendations.services, so the admin
+keeps versions and the history exactly as the staff pages do; report jobs are requested through the service
+and run in the background."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import ApplicationError
+from districts.models import District
+from workshops.models import Workshop
+
+from . import services
+from .models import (
+    Comment,
+    Endorsement,
+    FieldOfAction,
+    HistoryEntry,
+    Milestone,
+    Recommendation,
+    RecommendationVersion,
+    ReportJob,
+)
+
+
+@admin.register(FieldOfAction)
+class FieldOfActionAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RecommendationAdminForm(forms.ModelForm):
+    change_note = forms.CharField(
+        label=_("Anmerkung zur Änderung"), required=False, max_length=300, help_text=_("Erscheint im Verlauf.")
+    )
+    transition_to = forms.ChoiceField(label=_("Status ändern zu"), required=False)
+    transition_note = forms.CharField(label=_("Anmerkung zum Statuswechsel"), required=False, widget=forms.Textarea)
+    transition_reason = forms.CharField(
+        label=_("Grund für das Verwerfen"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Pflicht beim Verwerfen."),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "title",
+            "text",
+            "rationale",
+            "field",
+            "addressee",
+            "responsible_unit",
+            "city_wide",
+            "districts",
+            "priority",
+            "due_date",
+            "progress",
+            "workshops",
+            "insights",
+            "reflections",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Recommendation.Status.choices)
+        allowed = self.instance.allowed_transitions if self.instance.pk else ()
+        self.fields["transition_to"].choices = [("", "–")] + [(s, labels[s]) for s in allowed]
+        if not self.instance.pk:
+            for name in ("transition_to", "transition_note", "transition_reason", "progress"):
+                self.fields.pop(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("city_wide") and not cleaned.get("districts"):
+            self.add_error("districts", _("Bitte wählen Sie „stadtweit“ oder mindestens einen Stadtbezirk."))
+        if cleaned.get("transition_to") == Recommendation.Status.REJECTED and not cleaned.get("transition_reason"):
+            self.add_error(
+                "transition_reason", _("Bitte geben Sie einen Grund an, warum die Empfehlung verworfen wird.")
+            )
+        return cleaned
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_date", "done_on", "order"]
+
+
+class VersionInline(ReadOnlyInline):
+    model = RecommendationVersion
+    fields = ["number", "title", "note", "created_by", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("Fassungen (Änderungen auf der Seite „Fassungen“ der Empfehlung)")
+
+
+class HistoryInline(ReadOnlyInline):
+    model = HistoryEntry
+    fields = ["created_at", "kind", "from_status", "to_status", "note", "actor"]
+    readonly_fields = fields
+
+
+class CommentInline(admin.TabularInline):
+    """Comments can be removed (moderation), not edited."""
+
+    model = Comment
+    extra = 0
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EndorsementInline(ReadOnlyInline):
+    model = Endorsement
+    fields = ["user", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    form = RecommendationAdminForm
+    list_display = ["title", "status", "field", "addressee", "progress", "due_date", "updated_at"]
+    list_filter = ["status", "field", "addressee", "priority", "city_wide"]
+    search_fields = ["title", "text", "responsible_unit"]
+    filter_horizontal = ["districts", "workshops"]
+    raw_id_fields = ["insights", "reflections"]
+    readonly_fields = ["status", "status_changed_at", "rejection_reason", "slug", "created_by", "public_link"]
+    inlines = [MilestoneInline, HistoryInline, VersionInline, CommentInline, EndorsementInline]
+    fieldsets = [
+        (None, {"fields": ["title", "text", "rationale", "change_note"]}),
+        (
+            _("Einordnung und Zuständigkeit"),
+            {"fields": ["field", "addressee", "responsible_unit", "priority", "due_date", "progress"]},
+        ),
+        (_("Geltungsbereich"), {"fields": ["city_wide", "districts"]}),
+        (_("Belege"), {"fields": ["workshops", "insights", "reflections"]}),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "status_changed_at",
+                    "rejection_reason",
+                    "transition_to",
+                    "transition_note",
+                    "transition_reason",
+                ]
+            },
+        ),
+        (_("Verwaltung"), {"fields": ["slug", "created_by", "public_link"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            hidden = {"progress", "status", "status_changed_at", "rejection_reason", "transition_to"}
+            hidden |= {"transition_note", "transition_reason", "slug", "created_by", "public_link"}
+            return [
+                (title, {"fields": [f for f in options["fields"] if f not in hidden]})
+                for title, options in self.fieldsets
+                if [f for f in options["fields"] if f not in hidden]
+            ]
+        return self.fieldsets
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    @admin.display(description=_("öffentliche Seite"))
+    def public_link(self, obj):
+        if not obj.pk:
+            return "–"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), gettext("ansehen"))
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.WORDING_FIELDS + services.DETAIL_FIELDS}
+        try:
+            if not change:
+                created = services.recommendation_create(
+                    **fields,
+                    districts=data["districts"],
+                    workshops=data["workshops"],
+                    insights=data["insights"],
+                    reflections=data["reflections"],
+                    by=request.user,
+                    note=data["change_note"],
+                )
+                obj.pk, obj.slug, obj.status = created.pk, created.slug, created.status
+                return
+            current = Recommendation.objects.get(pk=obj.pk)
+            services.recommendation_update(
+                recommendation=current, by=request.user, note=data["change_note"], districts=data["districts"], **fields
+            )
+            evidence = {}
+            for name in ("workshops", "insights", "reflections"):
+                if {o.pk for o in data[name]} != set(getattr(current, name).values_list("pk", flat=True)):
+                    evidence[name] = data[name]
+            if evidence:
+                services.recommendation_set_evidence(recommendation=current, by=request.user, **evidence)
+            if data.get("progress") is not None and data["progress"] != current.progress:
+                services.recommendation_set_progress(recommendation=current, progress=data["progress"], by=request.user)
+            if data.get("transition_to"):
+                services.recommendation_transition(
+                    recommendation=current,
+                    to_status=data["transition_to"],
+                    by=request.user,
+                    note=data["transition_note"],
+                    reason=data["transition_reason"],
+                )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields were saved by the services in save_model (with history); only inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Milestone:
+            return super().save_formset(request, form, formset, change)
+        recommendation = form.instance
+        for milestone_form in formset.forms:
+            if not milestone_form.has_changed() or not milestone_form.is_valid():
+                continue
+            data = milestone_form.cleaned_data
+            instance = milestone_form.instance
+            if data.get("DELETE") and instance.pk:
+                instance.delete()
+                continue
+            if not instance.pk:
+                added = services.milestone_add(
+                    recommendation=recommendation, title=data["title"], due_date=data.get("due_date"), by=request.user
+                )
+                if data.get("done_on"):
+                    services.milestone_complete(milestone=added, done_on=data["done_on"], by=request.user)
+                continue
+            previous = Milestone.objects.get(pk=instance.pk)
+            done_on = data.get("done_on")
+            instance.done_on = previous.done_on
+            instance.save()
+            if done_on and not previous.done_on:
+                services.milestone_complete(milestone=instance, done_on=done_on, by=request.user)
+        return None
+
+
+# --- report jobs ---------------------------------------------------------------------------------------------
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Art"), choices=ReportJob.Kind.choices)
+    workshop = forms.ModelChoiceField(
+        label=_("Werkstatt"),
+        queryset=Workshop.objects.exclude(status=Workshop.Status.DRAFT).order_by("-starts_at"),
+        required=False,
+        to_field_name="slug",
+        help_text=_("Nur für die Werkstattdokumentation."),
+    )
+    district = forms.ModelChoiceField(
+        label=_("Stadtbezirk"),
+        queryset=District.objects.order_by("number"),
+        required=False,
+        to_field_name="slug",
+        help_text=_("Nur für den Bezirksbericht."),
+    )
+    start = forms.DateField(label=_("Zeitraum von"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Zeitraum bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    year = forms.IntegerField(
+        label=_("Jahr"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Für die Jahresauswertung; beim Bezirksbericht statt eines Zeitraums."),
+    )
+
+    def parameters(self) -> dict:
+        data = self.cleaned_data
+        kind = data["kind"]
+        if kind == ReportJob.Kind.WORKSHOP:
+            return {"workshop": data["workshop"].slug if data["workshop"] else ""}
+        if kind == ReportJob.Kind.DISTRICT:
+            parameters = {"district": data["district"].slug if data["district"] else ""}
+            if data["start"] or data["end"]:
+                parameters.update(start=data["start"], end=data["end"])
+            else:
+                parameters["year"] = data["year"] or timezone.localdate().year
+            return parameters
+        if kind == ReportJob.Kind.ANNUAL:
+            return {"year": data["year"] or timezone.localdate().year}
+        return {}
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "progress", "requested_by", "created_at", "duration", "download"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "title",
+        "kind",
+        "parameters",
+        "status",
+        "progress",
+        "file",
+        "error",
+        "attempts",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "timings",
+        "download",
+    ]
+    fields = readonly_fields
+    actions = ["retry"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Dauer"))
+    def duration(self, obj):
+        seconds = obj.duration_seconds
+        return f"{seconds:.1f} s" if seconds is not None else "–"
+
+    @admin.display(description=_("PDF"))
+    def download(self, obj):
+        if obj.status != ReportJob.Status.DONE or not obj.file:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("recommendations:report_download", args=[obj.pk]), gettext("herunterladen")
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReportRequestForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = services.report_job_request(
+                    kind=form.cleaned_data["kind"], parameters=form.parameters(), by=request.user
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request, gettext("Der Bericht „%(title)s“ wird erstellt.") % {"title": job.title}, messages.SUCCESS
+                )
+                return redirect("admin:recommendations_reportjob_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Bericht anfordern"),
+            "form": form,
+            "opts": self.model._meta,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, "recommendations/admin/reportjob_request.html", context)
+
+    @admin.action(description=_("Fehlgeschlagene Berichte erneut erstellen"), permissions=["add"])
+    def retry(self, request, queryset):
+        count = 0
+        for job in queryset.filter(status=ReportJob.Status.FAILED):
+            services.report_job_retry(job=job, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d Bericht wird erneut erstellt.", "%(n)d Berichte werden erneut erstellt.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,56 @@
+"""PDF content of each report kind: extract the text with pypdf and look for title, district, counts, a
+recommendation title; internal notes never appear."""
+
+import pytest
+
+from recommendations import reports
+from tests.recommendations.conftest import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def render(kind, parameters):
+    result = reports.report_render(kind=kind, parameters=parameters)
+    assert result.pdf.startswith(b"%PDF")
+    return result, pdf_text(result.pdf)
+
+
+def test_workshop_documentation_contains_title_district_counts_and_recommendation(report_data):
+    workshop = report_data["workshops"][0]
+    result, text = render("workshop", {"workshop": workshop.slug})
+    assert "Werkstattdokumentation" in text
+    assert workshop.title in text
+    assert "Linden-Limmer" in text
+    assert "Mehr Sitzgelegenheiten im Stadtteil 1" in text
+    assert "Erkenntnis Marktplatz 1: Bänke fehlen." in text
+    assert "Inhalt" in text and "Seite 2 von" in text
+    assert "INTERNE NOTIZ" not in text
+    assert result.filename.endswith(".pdf")
+
+
+def test_district_report_contains_district_period_counts_and_recommendation(report_data):
+    year = report_data["year"]
+    result, text = render("district", {"district": "linden-limmer", "year": year})
+    assert "Bezirksbericht Linden-Limmer" in result.title
+    assert "Stadtbezirk Linden-Limmer" in text
+    assert "3 Werkstätten" in text
+    assert "Mehr Sitzgelegenheiten im Stadtteil 2" in text
+    assert "INTERNE NOTIZ" not in text
+
+
+def test_recommendations_document_groups_by_field_with_evidence(report_data):
+    _result, text = render("recommendations", {})
+    assert "Handlungsempfehlungen der Bezirkswerkstätten" in text
+    assert "Mehr Sitzgelegenheiten im Stadtteil 1" in text
+    assert "Standorte prüfen 1" in text
+    assert "Werkstatt Lindener Marktplatz 1" in text
+    assert "Linden-Limmer" in text
+
+
+def test_annual_evaluation_contains_key_figures_and_status(report_data):
+    year = report_data["year"]
+    result, text = render("annual", {"year": year})
+    assert f"Jahresauswertung {year}" in result.title
+    assert "Linden-Limmer" in text
+    assert "Anteil in Eigenregie" in text
+    assert "Beschlossen" in text
