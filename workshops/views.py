@@ -254,7 +254,10 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "team": _team_for_public(workshop),
         "is_preview": workshop.status == Workshop.Status.DRAFT,
     }
-    return render(request, "workshops/workshop_detail.html", context, status=status)
+    response = render(request, "workshops/workshop_detail.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(ratelimit.retry_after_seconds())
+    return response
 
 
 @require_GET
