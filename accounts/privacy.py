@@ -134,5 +134,21 @@ def _iexact_any(field: str, values: list[str]) -> Q:
 
 
 def register() -> None:
-    register_personal_data(PersonalDataProvider("accounts", accounts_export, accounts_erase, erase_order=1000))
-    register_personal_data(PersonalDataProvider("core", core_export, core_erase, erase_order=900))
+    register_personal_data(
+        PersonalDataProvider(
+            "accounts",
+            accounts_export,
+            accounts_erase,
+            erase_order=1000,
+            models=("accounts.user", "account.emailaddress", "mfa.authenticator"),
+        )
+    )
+    register_personal_data(
+        PersonalDataProvider(
+            "core",
+            core_export,
+            core_erase,
+            erase_order=900,
+            models=("core.outboxmail", "core.accessibilityfeedback"),
+        )
+    )

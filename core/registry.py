@@ -28,7 +28,9 @@ apps whose services enqueue mails)::
     class ReflectionsConfig(AppConfig):
         def ready(self):
             from . import privacy
-            register_personal_data(PersonalDataProvider("reflections", privacy.export, privacy.erase))
+            register_personal_data(
+                PersonalDataProvider("reflections", privacy.export, privacy.erase, models=("reflections.feedbackresponse",))
+            )
 """
 
 from collections.abc import Callable
@@ -44,6 +46,9 @@ class PersonalDataProvider:
     erase: Callable[..., int]
     # Erasure order, ascending; apps 100, core 900 (mails to the address), accounts 1000 (the User row).
     erase_order: int = 100
+    # The models ("app_label.model_name") whose rows this provider exports and erases. The privacy tests
+    # check that every model linked to a person (a FK to the user, an e-mail field) is declared by one.
+    models: tuple[str, ...] = ()
 
 
 _providers: dict[str, PersonalDataProvider] = {}

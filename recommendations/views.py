@@ -40,16 +40,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _filters(request) -> tuple[TrackerFilterForm, selectors.TrackerFilters]:
     form = TrackerFilterForm(request.GET or None, show_drafts=selectors.can_view_drafts(request.user))
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, selectors.TrackerFilters(
-            status=data["status"],
-            field=data["field"],
-            district=data["district"],
-            addressee=data["addressee"],
-            q=data["q"].strip(),
-        )
-    return form, selectors.TrackerFilters()
+    if not form.is_bound:
+        return form, selectors.TrackerFilters()
+    form.is_valid()  # an invalid value (e.g. status=draft for the public) drops only that filter
+    data = form.cleaned_data
+    return form, selectors.TrackerFilters(
+        status=data.get("status", ""),
+        field=data.get("field", ""),
+        district=data.get("district", ""),
+        addressee=data.get("addressee", ""),
+        q=data.get("q", "").strip(),
+    )
 
 
 def tracker(request: HttpRequest) -> HttpResponse:

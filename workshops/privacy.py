@@ -13,7 +13,7 @@ from django.db.models import Q
 from core.registry import PersonalDataProvider, register_personal_data
 
 # Secrets and internal bookkeeping that say nothing about the person.
-_NOT_EXPORTED = {"confirm_token_hash", "manage_token_hash", "holds_seats"}
+_NOT_EXPORTED = {"confirm_token_hash", "manage_token_hash", "token_seed", "holds_seats"}
 
 
 def _registrations(email: str, user):
@@ -67,14 +67,28 @@ def export(*, email: str, user) -> dict:
     registrations = list(_registrations(email, user))
     data: dict = {"registrations": [_registration(registration) for registration in registrations]}
     if user is not None and user.pk:
+        from .models import Workshop, WorkshopTeamMember
+
         data["account_consents"] = [
             _consent(consent) for consent in ConsentRecord.objects.filter(user=user, registration__isnull=True)
+        ]
+        # Staff: on which teams the person worked and which workshops they created.
+        data["team_roles"] = [
+            {"workshop": member.workshop.title, "starts_at": member.workshop.starts_at, "role": member.role}
+            for member in WorkshopTeamMember.objects.filter(user=user).select_related("workshop")
+        ]
+        data["workshops_created"] = [
+            {"title": workshop.title, "slug": workshop.slug, "created_at": workshop.created_at}
+            for workshop in Workshop.objects.filter(created_by=user)
         ]
     return data
 
 
 def erase(*, email: str, user, by=None) -> int:
     """Anonymise every registration of the person through the normal service (seats are released)."""
+    from core.models import AuditLog
+    from core.services import audit_log
+
     from . import services
     from .models import ConsentRecord
 
@@ -86,6 +100,9 @@ def erase(*, email: str, user, by=None) -> int:
             anonymise(registration=registration, by=by)
         else:
             anonymise(registration=registration)
+        audit_log(
+            actor=by, action=AuditLog.Action.REGISTRATION_ANONYMISE, obj=registration, details={"reason": "erasure"}
+        )
         count += 1
     if user is not None and user.pk:
         deleted, _ = ConsentRecord.objects.filter(user=user, registration__isnull=True).delete()
@@ -94,7 +111,21 @@ def erase(*, email: str, user, by=None) -> int:
 
 
 def register() -> None:
-    register_personal_data(PersonalDataProvider("workshops", export, erase, erase_order=100))
+    register_personal_data(
+        PersonalDataProvider(
+            "workshops",
+            export,
+            erase,
+            erase_order=100,
+            # Team memberships go with the account (CASCADE); created_by is set to NULL with it.
+            models=(
+                "workshops.registration",
+                "workshops.consentrecord",
+                "workshops.workshopteammember",
+                "workshops.workshop",
+            ),
+        )
+    )
 
 
 def register_admin() -> None:
