@@ -29,7 +29,7 @@ apps whose services enqueue mails)::
         def ready(self):
             from . import privacy
             register_personal_data(
-                PersonalDataProvider("reflections", privacy.export, privacy.erase, models=("reflections.feedbackresponse",))
+                PersonalDataProvider("reflections", privacy.export, privacy.erase, models=("reflections.reflection",))
             )
 """
 

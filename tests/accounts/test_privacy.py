@@ -15,10 +15,10 @@ from django.utils import timezone
 from accounts import services
 from accounts.roles import Role
 from accounts.testing import give_totp, login_with_mfa
-from core.models import AccessibilityFeedback, AuditLog, OutboxMail
+from core.models import AccessibilityFeedback, AuditLog
 from core.registry import personal_data_providers
 from core.services import outbox_write
-from tests.workshops.factories import RegistrationFactory, UserFactory, WorkshopFactory
+from tests.workshops.factories import RegistrationFactory, UserFactory
 from workshops.models import ConsentRecord, Registration, Workshop
 
 pytestmark = pytest.mark.django_db
