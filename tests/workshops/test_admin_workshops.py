@@ -1,0 +1,316 @@
+"""The Fachteam's admin: workshop list with occupancy (no N+1), filters, actions; registration actions."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import Role
+from accounts.testing import login_with_mfa
+from core.models import OutboxMail
+from tests.workshops.factories import (
+    AgendaItemFactory,
+    DistrictFactory,
+    RegistrationFactory,
+    UserFactory,
+    WorkshopFactory,
+    WorkshopTeamMemberFactory,
+)
+from workshops.models import Registration, Workshop
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/workshops/workshop/"
+REGISTRATIONS = "/admin/workshops/registration/"
+
+
+def staff(role: Role, **kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def fachteam(client):
+    user = staff(Role.FACHTEAM, name="Fenja Fachteam")
+    login_with_mfa(client, user)
+    return user
+
+
+def rows(response) -> dict[str, Workshop]:
+    return {workshop.title: workshop for workshop in response.context["cl"].result_list}
+
+
+# --- workshop list ------------------------------------------------------------------------------------------
+
+
+def test_changelist_shows_capacity_held_confirmed_and_waitlisted(client, fachteam):
+    workshop = WorkshopFactory(title="Voll", capacity=4)
+    RegistrationFactory(workshop=workshop, seats=2)
+    RegistrationFactory(workshop=workshop, seats=1, pending=True)
+    RegistrationFactory(workshop=workshop, seats=1)
+    RegistrationFactory(workshop=workshop, waitlisted=True, seats=3)
+    RegistrationFactory(workshop=workshop, cancelled=True)
+    response = client.get(CHANGELIST)
+    row = rows(response)["Voll"]
+    assert (row.capacity, row.seats_held, row.confirmed_total, row.waitlisted_total) == (4, 4, 3, 3)
+    content = response.content.decode()
+    assert "/teilnehmende.csv" in content
+    assert f"/werkstaetten/{workshop.slug}/einlass/" in content
+
+
+def _changelist_queries(client) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(CHANGELIST).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_changelist_runs_a_constant_number_of_queries(client, fachteam):
+    for workshop in WorkshopFactory.create_batch(2):
+        RegistrationFactory(workshop=workshop)
+    few = _changelist_queries(client)
+    for workshop in WorkshopFactory.create_batch(20, capacity=30):
+        RegistrationFactory.create_batch(3, workshop=workshop)
+        RegistrationFactory(workshop=workshop, waitlisted=True)
+    assert _changelist_queries(client) == few
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("zeitraum=kommend", {"Kommend", "Entwurf"}),
+        ("zeitraum=vergangen", {"Vorbei", "Eigenregie"}),
+        ("status__exact=draft", {"Entwurf"}),
+        ("run_by__exact=eigenregie", {"Eigenregie"}),
+    ],
+)
+def test_changelist_filters(client, fachteam, query, expected):
+    WorkshopFactory(title="Kommend")
+    WorkshopFactory(title="Vorbei", past=True)
+    WorkshopFactory(title="Entwurf", draft=True)
+    WorkshopFactory(title="Eigenregie", run_by=Workshop.RunBy.EIGENREGIE, past=True)
+    assert set(rows(client.get(f"{CHANGELIST}?{query}"))) == expected
+
+
+def test_changelist_filters_by_district_and_searches_titles(client, fachteam):
+    WorkshopFactory(title="Linden", district=DistrictFactory(number=10))
+    WorkshopFactory(title="Mitte", district=DistrictFactory(number=1))
+    linden = DistrictFactory(number=10)
+    assert set(rows(client.get(f"{CHANGELIST}?district__id__exact={linden.pk}"))) == {"Linden"}
+    assert set(rows(client.get(f"{CHANGELIST}?q=Mitte"))) == {"Mitte"}
+
+
+def test_district_staff_see_only_their_districts_workshops(client):
+    user = staff(Role.BEZIRKSMANAGEMENT)
+    user.districts.add(DistrictFactory(number=10))
+    login_with_mfa(client, user)
+    WorkshopFactory(title="Linden", district=DistrictFactory(number=10))
+    WorkshopFactory(title="Mitte", district=DistrictFactory(number=1))
+    assert set(rows(client.get(CHANGELIST))) == {"Linden"}
+
+
+def test_change_page_has_team_and_agenda_inlines_and_export_links(client, fachteam):
+    workshop = WorkshopFactory()
+    AgendaItemFactory(workshop=workshop, title="Thementische")
+    WorkshopTeamMemberFactory(workshop=workshop)
+    response = client.get(f"{CHANGELIST}{workshop.pk}/change/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Thementische" in content
+    assert 'id="team-group"' in content
+    assert f"/admin/workshops/workshop/{workshop.pk}/anwesenheitsliste.pdf" in content
+    assert f"/admin/workshops/workshop/{workshop.pk}/unterstuetzung/" in content
+
+
+# --- admin form rules ---------------------------------------------------------------------------------------
+
+
+def _post_change(client, workshop, **changes):
+    response = client.get(f"{CHANGELIST}{workshop.pk}/change/")
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if name == "quarters":
+            data[name] = [q.pk for q in value]
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif hasattr(value, "isoformat") and hasattr(value, "hour"):
+            from django.utils import timezone
+
+            local = timezone.localtime(value)
+            data[f"{name}_0"] = local.strftime("%Y-%m-%d")
+            data[f"{name}_1"] = local.strftime("%H:%M:%S")
+        else:
+            data[name] = value
+    for prefix in ("team", "agenda"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return client.post(f"{CHANGELIST}{workshop.pk}/change/", data)
+
+
+def test_admin_form_saves_a_valid_change(client, fachteam):
+    workshop = WorkshopFactory(title="Alt")
+    response = _post_change(client, workshop, title="Neu")
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.title == "Neu"
+
+
+def test_status_cancelled_cannot_be_set_in_the_form(client, fachteam):
+    workshop = WorkshopFactory()
+    response = _post_change(client, workshop, status="cancelled")
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    workshop.refresh_from_db()
+    assert workshop.status == Workshop.Status.PUBLISHED
+
+
+def test_capacity_below_the_held_seats_is_refused(client, fachteam):
+    workshop = WorkshopFactory(capacity=5)
+    RegistrationFactory(workshop=workshop, seats=3)
+    response = _post_change(client, workshop, capacity=2)
+    assert "capacity" in response.context["adminform"].form.errors
+
+
+def test_more_capacity_offers_the_new_seats_to_the_waiting_list(client, fachteam, django_capture_on_commit_callbacks):
+    workshop = WorkshopFactory(capacity=1)
+    RegistrationFactory(workshop=workshop)
+    waiting = RegistrationFactory(workshop=workshop, waitlisted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_change(client, workshop, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.OFFERED
+
+
+def test_reserved_slug_is_refused(client, fachteam):
+    response = _post_change(client, WorkshopFactory(), slug="anmeldung")
+    assert "slug" in response.context["adminform"].form.errors
+
+
+# --- workshop actions ---------------------------------------------------------------------------------------
+
+
+def test_duplicate_action_creates_a_draft_copy_with_agenda_and_team(client, fachteam):
+    workshop = WorkshopFactory(title="Vorlage")
+    AgendaItemFactory(workshop=workshop)
+    WorkshopTeamMemberFactory(workshop=workshop)
+    response = client.post(CHANGELIST, {"action": "duplicate_workshops", "_selected_action": [workshop.pk]})
+    copy = Workshop.objects.exclude(pk=workshop.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{CHANGELIST}{copy.pk}/change/"
+    assert copy.status == Workshop.Status.DRAFT
+    assert copy.agenda.count() == 1
+    assert copy.team.count() == 1
+
+
+def test_cancel_action_asks_for_a_reason_first(client, fachteam):
+    workshop = WorkshopFactory()
+    response = client.post(CHANGELIST, {"action": "cancel_workshops", "_selected_action": [workshop.pk]})
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.status == Workshop.Status.PUBLISHED
+
+
+def test_cancel_action_cancels_with_the_reason_and_mails_everyone(client, fachteam):
+    workshop = WorkshopFactory()
+    RegistrationFactory(workshop=workshop, email="ada@example.org")
+    RegistrationFactory(workshop=workshop, email="bea@example.org", waitlisted=True)
+    response = client.post(
+        CHANGELIST,
+        {
+            "action": "cancel_workshops",
+            "_selected_action": [workshop.pk],
+            "apply": "1",
+            "reason": "Der Raum ist gesperrt.",
+        },
+    )
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.status == Workshop.Status.CANCELLED
+    assert workshop.cancellation_reason == "Der Raum ist gesperrt."
+    assert set(OutboxMail.objects.values_list("to", flat=True)) >= {"ada@example.org", "bea@example.org"}
+
+
+def test_cancel_action_without_reason_shows_the_form_again(client, fachteam):
+    workshop = WorkshopFactory()
+    response = client.post(
+        CHANGELIST, {"action": "cancel_workshops", "_selected_action": [workshop.pk], "apply": "1", "reason": ""}
+    )
+    assert response.status_code == 200
+    workshop.refresh_from_db()
+    assert workshop.status == Workshop.Status.PUBLISHED
+
+
+# --- registration admin -------------------------------------------------------------------------------------
+
+
+def _action(client, action, *registrations):
+    return client.post(REGISTRATIONS, {"action": action, "_selected_action": [r.pk for r in registrations]})
+
+
+def test_registration_list_filters_by_status(client, fachteam):
+    RegistrationFactory(name="Bestätigt")
+    RegistrationFactory(name="Wartet", waitlisted=True)
+    response = client.get(f"{REGISTRATIONS}?status__exact=waitlisted")
+    assert [r.name for r in response.context["cl"].result_list] == ["Wartet"]
+
+
+def test_confirm_action_confirms_pending_registrations(client, fachteam):
+    pending = RegistrationFactory(pending=True)
+    _action(client, "confirm_registrations", pending)
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.CONFIRMED
+
+
+def test_cancel_action_frees_the_seats(client, fachteam):
+    registration = RegistrationFactory(seats=2)
+    _action(client, "cancel_registrations", registration)
+    registration.refresh_from_db()
+    registration.workshop.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert registration.workshop.seats_held == 0
+
+
+def test_resend_action_writes_a_mail_to_the_outbox(client, fachteam):
+    registration = RegistrationFactory(email="ada@example.org")
+    _action(client, "resend_mail", registration)
+    assert OutboxMail.objects.filter(to="ada@example.org").count() == 1
+
+
+def test_mark_attended_action_checks_in(client, fachteam):
+    registration = RegistrationFactory()
+    _action(client, "mark_attended", registration)
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+
+
+def test_mark_attended_skips_registrations_that_are_not_confirmed(client, fachteam):
+    waiting = RegistrationFactory(waitlisted=True)
+    _action(client, "mark_attended", waiting)
+    waiting.refresh_from_db()
+    assert waiting.checked_in_at is None
+
+
+def test_registrations_cannot_be_added_or_deleted_in_the_admin(client, fachteam):
+    registration = RegistrationFactory()
+    assert client.get(f"{REGISTRATIONS}add/").status_code == 403
+    assert client.get(f"{REGISTRATIONS}{registration.pk}/delete/").status_code == 403
+
+
+def test_support_needs_are_shown_to_the_fachteam_but_not_to_district_staff_outside_the_team(client):
+    registration = RegistrationFactory(support_childcare=True, workshop__district=DistrictFactory(number=10))
+    user = staff(Role.BEZIRKSMANAGEMENT)
+    user.districts.add(registration.workshop.district)
+    login_with_mfa(client, user)
+    content = client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
+    assert "Kinderbetreuung" not in content
+    client.logout()
+    login_with_mfa(client, staff(Role.FACHTEAM))
+    assert "Kinderbetreuung" in client.get(f"{REGISTRATIONS}{registration.pk}/change/").content.decode()
