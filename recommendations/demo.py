@@ -1,5 +1,495 @@
-"""Demo data of this app for `manage.py seed_demo` (idempotent)."""
+"""Demo data of this app for `manage.py seed_demo` (idempotent) and bulk data for performance work.
+
+`seed` runs after the workshops and reflections demos and finds their held workshops and insights by query
+(never by id). It creates recommendations in every status through the services — so versions, the status
+history and the status mails to opted-in registrants come about as in real use — with comments by the
+network demo user, endorsements and milestones, then spreads the history over the past weeks.
+
+`seed_scale(recommendations=K)` bulk-creates K recommendations linked to held workshops and their insights,
+with versions, history, comments, endorsements and milestones (bulk inserts, no mails)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from districts.models import District
+from reflections.models import Insight, Reflection
+from workshops.models import Workshop
+
+from . import services
+from .models import (
+    Comment,
+    Endorsement,
+    FieldOfAction,
+    HistoryEntry,
+    Milestone,
+    Recommendation,
+    RecommendationVersion,
+)
+
+Status = Recommendation.Status
+Addressee = Recommendation.Addressee
+
+PATH = [Status.CONSULTATION, Status.ADOPTED, Status.IN_PROGRESS, Status.IMPLEMENTED]
+NOTIFYING_DEMO = "feste-ansprechperson-im-bezirk"
+
+
+@dataclass(frozen=True)
+class DemoRecommendation:
+    slug: str
+    title: str
+    text: str
+    rationale: str
+    field: str
+    addressee: str
+    responsible_unit: str
+    status: str
+    districts: tuple[str, ...] = ()
+    priority: str = Recommendation.Priority.MEDIUM
+    due_in_days: int | None = 180
+    progress: int = 0
+    revised_text: str = ""
+    reason: str = ""
+    milestones: tuple[tuple[str, int, bool], ...] = ()  # (title, due in days, done)
+    comments: tuple[str, ...] = ()
+    endorsed: bool = False
+    notes: dict = field(default_factory=dict)
+
+
+DEMO = [
+    DemoRecommendation(
+        slug="einladungen-in-leichter-sprache",
+        title="Einladungen immer auch in Leichter Sprache",
+        text=(
+            "Jede Einladung zu einer Bezirkswerkstatt erscheint zusätzlich in Leichter Sprache – auf der Website, "
+            "als Aushang und in den Stadtteiltreffs."
+        ),
+        rationale=(
+            "In mehreren Werkstätten fehlten Menschen, die schwere Sprache ausschließt. Wo Einladungen in "
+            "Leichter Sprache auslagen, kamen mehr Menschen zum ersten Mal."
+        ),
+        field="kommunikation",
+        addressee=Addressee.FACHTEAM,
+        responsible_unit="Fachteam Beteiligung",
+        status=Status.DRAFT,
+        revised_text=(
+            "Jede Einladung zu einer Bezirkswerkstatt erscheint zusätzlich in Leichter Sprache – auf der Website, "
+            "als Aushang, in den Stadtteiltreffs und über die Netzwerkpartner*innen vor Ort."
+        ),
+        comments=(
+            "Sehr gut! Bitte die Netzwerkpartner*innen einbeziehen – wir verteilen die Einladungen gern mit.",
+            "Können wir die Texte gemeinsam mit einer Prüfgruppe für Leichte Sprache abstimmen?",
+        ),
+        endorsed=True,
+    ),
+    DemoRecommendation(
+        slug="kinderbetreuung-bei-abendterminen",
+        title="Kinderbetreuung bei allen Abendterminen",
+        text="Bei Werkstätten ab 17 Uhr wird eine Kinderbetreuung vor Ort angeboten, ohne Anmeldung.",
+        rationale="Eltern mit kleinen Kindern haben in den Rückmeldungen am häufigsten gefehlt.",
+        field="ressourcen",
+        addressee=Addressee.ADMINISTRATION,
+        responsible_unit="Fachbereich Jugend und Familie",
+        status=Status.DRAFT,
+        comments=("Im Freizeitheim Linden gibt es dafür schon einen Raum – gern nutzen.",),
+    ),
+    DemoRecommendation(
+        slug="feste-ansprechperson-im-bezirk",
+        title="Eine feste Ansprechperson im Bezirksmanagement",
+        text=(
+            "Jeder Stadtbezirk benennt eine feste Ansprechperson, die Ergebnisse der Werkstätten in die "
+            "Verwaltung trägt und den Stand zurückmeldet."
+        ),
+        rationale="Teilnehmende wussten oft nicht, an wen sie sich nach der Werkstatt wenden können.",
+        field="organisation-und-strukturen",
+        addressee=Addressee.BEZIRKSRAT,
+        responsible_unit="Bezirksmanagement Linden-Limmer",
+        status=Status.CONSULTATION,
+        districts=("linden-limmer",),
+        priority=Recommendation.Priority.HIGH,
+        comments=("Das entlastet auch uns im Netzwerk – wir unterstützen das.",),
+        endorsed=True,
+    ),
+    DemoRecommendation(
+        slug="ergebnisse-nach-drei-monaten-zurueckmelden",
+        title="Ergebnisse nach drei Monaten zurückmelden",
+        text=(
+            "Alle Teilnehmenden, die zugestimmt haben, erfahren spätestens drei Monate nach der Werkstatt, was aus "
+            "ihren Ideen geworden ist – auch wenn noch nichts entschieden ist."
+        ),
+        rationale="Transparenz und Verbindlichkeit wurden in den Reflexionen am niedrigsten bewertet.",
+        field="kommunikation",
+        addressee=Addressee.FACHTEAM,
+        responsible_unit="Fachteam Beteiligung",
+        status=Status.ADOPTED,
+        priority=Recommendation.Priority.HIGH,
+        due_in_days=90,
+        milestones=(("Vorlage für die Rückmeldung abstimmen", 30, False), ("Erste Rückmeldungen versenden", 90, False)),
+    ),
+    DemoRecommendation(
+        slug="methodenkoffer-fuer-eigenregie",
+        title="Methodenkoffer für Werkstätten in Eigenregie",
+        text=(
+            "Städtische Mitarbeitende erhalten einen Methodenkoffer mit erprobten Abläufen, Materialien und "
+            "Hinweisen zur Barrierefreiheit, um Werkstätten selbst durchzuführen."
+        ),
+        rationale="Werkstätten in Eigenregie gelangen besser, wenn erprobte Methoden bereitstanden.",
+        field="formate-und-methoden",
+        addressee=Addressee.ADMINISTRATION,
+        responsible_unit="Fachbereich Planen und Stadtentwicklung",
+        status=Status.IN_PROGRESS,
+        progress=60,
+        due_in_days=120,
+        milestones=(("Methoden sammeln und beschreiben", -20, True), ("Schulung für Mitarbeitende", 60, False)),
+    ),
+    DemoRecommendation(
+        slug="werkstaetten-an-barrierefreien-orten",
+        title="Werkstätten nur an barrierefreien Orten",
+        text="Bezirkswerkstätten finden nur an Orten mit stufenlosem Zugang und barrierefreiem WC statt.",
+        rationale="Zwei Werkstätten mussten kurzfristig verlegt werden, weil der Zugang nicht stufenlos war.",
+        field="ressourcen",
+        addressee=Addressee.FACHTEAM,
+        responsible_unit="Fachteam Beteiligung",
+        status=Status.IMPLEMENTED,
+        due_in_days=-10,
+        milestones=(("Liste geeigneter Orte je Stadtbezirk", -40, True),),
+    ),
+    DemoRecommendation(
+        slug="werkstaetten-nur-noch-online",
+        title="Werkstätten nur noch online durchführen",
+        text="Um Kosten zu sparen, finden Bezirkswerkstätten künftig nur noch als Videokonferenz statt.",
+        rationale="Online-Termine sind günstiger und für Berufstätige leichter erreichbar.",
+        field="formate-und-methoden",
+        addressee=Addressee.RAT,
+        responsible_unit="",
+        status=Status.REJECTED,
+        reason=(
+            "Verworfen nach Abstimmung im Netzwerk: Online-Formate schließen viele Menschen aus, die die "
+            "Werkstätten erreichen sollen. Online bleibt eine Ergänzung, kein Ersatz."
+        ),
+        due_in_days=None,
+    ),
+    DemoRecommendation(
+        slug="bezirksrat-beraet-ergebnisse-oeffentlich",
+        title="Der Bezirksrat berät Werkstattergebnisse öffentlich",
+        text=(
+            "Die Ergebnisse jeder Bezirkswerkstatt stehen innerhalb von zwei Monaten auf der Tagesordnung der "
+            "öffentlichen Sitzung des Bezirksrats."
+        ),
+        rationale="So wird sichtbar, dass die Politik die Ergebnisse ernst nimmt (Qualitätsmerkmal Verbindlichkeit).",
+        field="politik",
+        addressee=Addressee.BEZIRKSRAT,
+        responsible_unit="Bezirksrat Linden-Limmer",
+        status=Status.IN_PROGRESS,
+        districts=("linden-limmer",),
+        progress=30,
+        milestones=(("Beschluss des Bezirksrats", -5, True), ("Erste Beratung im Bezirksrat", 45, False)),
+    ),
+]
+
+
+def _evidence(index: int, workshops: list[Workshop]) -> tuple[list[Workshop], list[Insight]]:
+    if not workshops:
+        return [], []
+    chosen = [workshops[index % len(workshops)], workshops[(index + 2) % len(workshops)]]
+    chosen = list(dict.fromkeys(chosen))
+    insights = list(
+        Insight.objects.filter(
+            reflection__workshop__in=chosen, reflection__status=Reflection.Status.SUBMITTED
+        ).order_by("reflection__workshop__starts_at", "order", "pk")[:3]
+    )
+    return chosen, insights
+
+
+def _backdate(recommendation: Recommendation, *, days_ago: int) -> None:
+    """Spread the history over the past weeks (demo only), so the timeline reads like a real one."""
+    now = timezone.now()
+    entries = list(recommendation.history.order_by("created_at", "pk"))
+    step = max(days_ago // max(len(entries), 1), 1)
+    for position, entry in enumerate(entries):
+        when = now - timedelta(days=days_ago - position * step)
+        HistoryEntry.objects.filter(pk=entry.pk).update(created_at=when)
+        if entry.kind == HistoryEntry.Kind.STATUS:
+            Recommendation.objects.filter(pk=recommendation.pk).update(status_changed_at=when)
+    versions = list(recommendation.versions.order_by("number"))
+    for position, version in enumerate(versions):
+        RecommendationVersion.objects.filter(pk=version.pk).update(
+            created_at=now - timedelta(days=days_ago - position * step)
+        )
 
 
 def seed(*, users, stdout) -> None:
     """users: the demo accounts by key (see accounts.demo); stdout: the command's output."""
+    fachteam, network = users.get("fachteam"), users.get("netzwerk")
+    workshops = list(
+        Workshop.objects.filter(status__in=[Workshop.Status.HELD, Workshop.Status.DOCUMENTED])
+        .exclude(slug__startswith="scale-")
+        .order_by("starts_at")
+    )
+    fields = {f.slug: f for f in FieldOfAction.objects.all()}
+    districts = {d.slug: d for d in District.objects.all()}
+    created = 0
+    for index, spec in enumerate(DEMO):
+        if Recommendation.objects.filter(slug=spec.slug).exists():
+            continue
+        with transaction.atomic():
+            chosen, insights = _evidence(index, workshops)
+            today = timezone.localdate()
+            recommendation = services.recommendation_create(
+                title=spec.title,
+                text=spec.text,
+                rationale=spec.rationale,
+                field=fields[spec.field],
+                addressee=spec.addressee,
+                responsible_unit=spec.responsible_unit,
+                city_wide=not spec.districts,
+                districts=[districts[s] for s in spec.districts if s in districts],
+                priority=spec.priority,
+                due_date=today + timedelta(days=spec.due_in_days) if spec.due_in_days is not None else None,
+                workshops=chosen,
+                insights=insights,
+                reflections=Reflection.objects.submitted().filter(workshop__in=chosen),
+                by=fachteam,
+                note="Entwurf aus den Erkenntnissen der Werkstätten",
+            )
+            Recommendation.objects.filter(pk=recommendation.pk).update(slug=spec.slug)
+            recommendation.refresh_from_db()
+            if spec.revised_text:
+                services.recommendation_update(
+                    recommendation=recommendation,
+                    text=spec.revised_text,
+                    by=fachteam,
+                    note="Hinweise aus dem Beteiligungsnetzwerk eingearbeitet",
+                )
+            for text in spec.comments:
+                if network is not None:
+                    services.comment_add(recommendation=recommendation, author=network, text=text)
+            if spec.endorsed:
+                for user in (network, fachteam):
+                    if user is not None:
+                        services.endorsement_add(recommendation=recommendation, user=user)
+            if spec.status == Status.REJECTED:
+                services.recommendation_transition(
+                    recommendation=recommendation, to_status=Status.CONSULTATION, by=fachteam, notify=False
+                )
+                services.recommendation_transition(
+                    recommendation=recommendation,
+                    to_status=Status.REJECTED,
+                    by=fachteam,
+                    reason=spec.reason,
+                    notify=False,
+                )
+            elif spec.status != Status.DRAFT:
+                for status in PATH[: PATH.index(spec.status) + 1]:
+                    note = {
+                        Status.CONSULTATION: "Zur Abstimmung im Beteiligungsnetzwerk und mit den Fachbereichen.",
+                        Status.ADOPTED: "Beschlossen in der Steuerungsrunde.",
+                        Status.IN_PROGRESS: "Umsetzung hat begonnen.",
+                        Status.IMPLEMENTED: "Umgesetzt.",
+                    }[status]
+                    # One recommendation mails its registrants (visible in the outbox); the rest stay quiet.
+                    services.recommendation_transition(
+                        recommendation=recommendation,
+                        to_status=status,
+                        by=fachteam,
+                        note=note,
+                        notify=spec.slug == NOTIFYING_DEMO,
+                    )
+            if spec.progress and spec.status == Status.IN_PROGRESS:
+                services.recommendation_set_progress(recommendation=recommendation, progress=spec.progress, by=fachteam)
+            for title, due, done in spec.milestones:
+                milestone = services.milestone_add(
+                    recommendation=recommendation, title=title, due_date=today + timedelta(days=due), by=fachteam
+                )
+                if done:
+                    services.milestone_complete(
+                        milestone=milestone, done_on=today + timedelta(days=min(due, 0)), by=fachteam
+                    )
+            _backdate(recommendation, days_ago=70 - index * 6)
+            created += 1
+    stdout.write(
+        f"Recommendations: {created} new ({Recommendation.objects.count()} in total, every status), with "
+        "comments by the network demo user, endorsements, versions and history."
+    )
+    stdout.write(
+        "  Try: /empfehlungen/ (public tracker), /empfehlungen/mitwirken/ as netzwerk@demo.invalid, "
+        "/berichte/ as fachteam@demo.invalid"
+    )
+
+
+# --- bulk data for performance work -------------------------------------------------------------------------
+
+SCALE_PREFIX = "scale-empfehlung-"
+STATUS_MIX = [
+    Status.DRAFT,
+    Status.CONSULTATION,
+    Status.ADOPTED,
+    Status.ADOPTED,
+    Status.IN_PROGRESS,
+    Status.IN_PROGRESS,
+    Status.IN_PROGRESS,
+    Status.IMPLEMENTED,
+    Status.REJECTED,
+]
+
+
+@transaction.atomic
+def seed_scale(*, recommendations: int, stdout) -> None:
+    """Bulk data: `recommendations` recommendations (slugs scale-empfehlung-00001 …) in a realistic status mix,
+    each linked to 2–5 held workshops and up to 4 of their insights, with 1–3 versions, the status history,
+    comments, endorsements and milestones. Idempotent by slug; bulk inserts only (no mails)."""
+    rng = random.Random(recommendations)  # noqa: S311  # nosec B311 - reproducible bulk data
+    now = timezone.now()
+    fields = list(FieldOfAction.objects.order_by("order"))
+    districts = list(District.objects.order_by("number"))
+    held = list(
+        Workshop.objects.filter(status__in=[Workshop.Status.HELD, Workshop.Status.DOCUMENTED])
+        .order_by("pk")
+        .values_list("pk", "district_id")
+    )
+    insights_by_workshop: dict[int, list[int]] = {}
+    for insight_id, workshop_id in Insight.objects.filter(reflection__status=Reflection.Status.SUBMITTED).values_list(
+        "pk", "reflection__workshop_id"
+    ):
+        insights_by_workshop.setdefault(workshop_id, []).append(insight_id)
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    members = []
+    for i in range(20):
+        email = f"scale-netzwerk-{i}@scale.invalid"
+        members.append(
+            User.objects.filter(email=email).first() or User.objects.create_user(email, None, name=f"Netzwerk {i}")
+        )
+    existing = set(Recommendation.objects.filter(slug__startswith=SCALE_PREFIX).values_list("slug", flat=True))
+    new = []
+    for index in range(1, recommendations + 1):
+        slug = f"{SCALE_PREFIX}{index:05d}"
+        if slug in existing:
+            continue
+        status = STATUS_MIX[index % len(STATUS_MIX)]
+        new.append(
+            Recommendation(
+                slug=slug,
+                title=f"Lastprobe-Empfehlung {index}: {rng.choice(TITLES)}",
+                text=" ".join(rng.choice(SENTENCES) for _ in range(4)),
+                rationale=" ".join(rng.choice(SENTENCES) for _ in range(2)),
+                field=fields[index % len(fields)],
+                addressee=list(Recommendation.Addressee.values)[index % 4],
+                responsible_unit=rng.choice(UNITS),
+                city_wide=index % 3 == 0,
+                priority=list(Recommendation.Priority.values)[index % 3],
+                due_date=timezone.localdate() + timedelta(days=rng.randint(-60, 400)),
+                progress={Status.IN_PROGRESS: rng.randint(10, 90), Status.IMPLEMENTED: 100}.get(status, 0),
+                status=status,
+                status_changed_at=now - timedelta(days=rng.randint(1, 300)),
+                rejection_reason="Nicht umsetzbar (Lastprobe)." if status == Status.REJECTED else "",
+            )
+        )
+    Recommendation.objects.bulk_create(new, batch_size=1000)
+    saved = list(Recommendation.objects.filter(slug__in=[r.slug for r in new]))
+    through_w = Recommendation.workshops.through
+    through_i = Recommendation.insights.through
+    through_d = Recommendation.districts.through
+    links_w, links_i, links_d, versions, history, comments, endorsements, milestones = [], [], [], [], [], [], [], []
+    for r in saved:
+        chosen = rng.sample(held, min(len(held), rng.randint(2, 5))) if held else []
+        for workshop_id, _district_id in chosen:
+            links_w.append(through_w(recommendation_id=r.pk, workshop_id=workshop_id))
+        candidate_insights = [i for workshop_id, _d in chosen for i in insights_by_workshop.get(workshop_id, [])]
+        for insight_id in rng.sample(candidate_insights, min(4, len(candidate_insights))):
+            links_i.append(through_i(recommendation_id=r.pk, insight_id=insight_id))
+        if not r.city_wide:
+            scope = {d for _w, d in chosen} or {districts[r.pk % len(districts)].pk}
+            for district_id in sorted(scope)[:3]:
+                links_d.append(through_d(recommendation_id=r.pk, district_id=district_id))
+        for number in range(1, rng.randint(1, 3) + 1):
+            versions.append(
+                RecommendationVersion(
+                    recommendation=r, number=number, title=r.title, text=r.text, rationale=r.rationale, note=""
+                )
+            )
+        history.append(HistoryEntry(recommendation=r, kind=HistoryEntry.Kind.CREATED, to_status=Status.DRAFT))
+        path = (
+            [Status.REJECTED]
+            if r.status == Status.REJECTED
+            else PATH[: PATH.index(r.status) + 1]
+            if r.status in PATH
+            else []
+        )
+        previous = Status.DRAFT
+        for status in path:
+            history.append(
+                HistoryEntry(
+                    recommendation=r,
+                    kind=HistoryEntry.Kind.STATUS,
+                    from_status=previous,
+                    to_status=status,
+                    note="Lastprobe",
+                )
+            )
+            previous = status
+        for c in range(rng.randint(0, 3)):
+            comments.append(
+                Comment(recommendation=r, author=members[(r.pk + c) % len(members)], text=rng.choice(SENTENCES))
+            )
+        for e in rng.sample(range(len(members)), rng.randint(0, 5)):
+            endorsements.append(Endorsement(recommendation=r, user=members[e]))
+        if r.status in (Status.ADOPTED, Status.IN_PROGRESS, Status.IMPLEMENTED):
+            for m in range(rng.randint(1, 3)):
+                milestones.append(
+                    Milestone(
+                        recommendation=r,
+                        title=f"Meilenstein {m + 1}",
+                        due_date=timezone.localdate() + timedelta(days=30 * (m + 1)),
+                        done_on=timezone.localdate() if r.status == Status.IMPLEMENTED else None,
+                        order=m + 1,
+                    )
+                )
+    through_w.objects.bulk_create(links_w, batch_size=5000, ignore_conflicts=True)
+    through_i.objects.bulk_create(links_i, batch_size=5000, ignore_conflicts=True)
+    through_d.objects.bulk_create(links_d, batch_size=5000, ignore_conflicts=True)
+    RecommendationVersion.objects.bulk_create(versions, batch_size=5000)
+    HistoryEntry.objects.bulk_create(history, batch_size=5000)
+    Comment.objects.bulk_create(comments, batch_size=5000)
+    Endorsement.objects.bulk_create(endorsements, batch_size=5000, ignore_conflicts=True)
+    Milestone.objects.bulk_create(milestones, batch_size=5000)
+    stdout.write(
+        f"seed_scale (recommendations): {len(saved)} new recommendations "
+        f"({recommendations} requested) linked to {len(held)} held workshops."
+    )
+
+
+TITLES = [
+    "Einladungen früher verschicken",
+    "Mehr Sitzgelegenheiten im Stadtteil",
+    "Räume am Abend öffnen",
+    "Ergebnisse sichtbar machen",
+    "Dolmetschen anbieten",
+    "Jugendliche gezielt ansprechen",
+    "Feste Ansprechperson benennen",
+    "Methodenkoffer erweitern",
+]
+SENTENCES = [
+    "Die Werkstätten haben gezeigt, dass kleine Gruppen mehr Menschen zu Wort kommen lassen.",
+    "Die Verwaltung prüft die Umsetzung gemeinsam mit dem Bezirksrat.",
+    "Netzwerkpartner*innen vor Ort verteilen Einladungen in ihren Einrichtungen.",
+    "Die Rückmeldung an die Teilnehmenden erfolgt spätestens nach drei Monaten.",
+    "Barrierefreie Orte werden bei der Planung zuerst angefragt.",
+    "Materialien liegen auch in Leichter Sprache vor.",
+    "Die Ergebnisse werden in der nächsten Sitzung öffentlich beraten.",
+    "Für die Umsetzung werden Mittel im kommenden Haushalt eingeplant.",
+]
+UNITS = [
+    "Fachteam Beteiligung",
+    "Fachbereich Planen und Stadtentwicklung",
+    "Fachbereich Jugend und Familie",
+    "Bezirksmanagement",
+    "Fachbereich Tiefbau",
+    "",
+]

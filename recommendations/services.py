@@ -237,12 +237,19 @@ def recommendation_set_evidence(
 
 @transaction.atomic
 def recommendation_transition(
-    *, recommendation: Recommendation, to_status: str, by=None, note: str = "", reason: str = ""
+    *,
+    recommendation: Recommendation,
+    to_status: str,
+    by=None,
+    note: str = "",
+    reason: str = "",
+    notify: bool = True,
 ) -> Recommendation:
     """Move a recommendation to another status, if the transition is allowed (Recommendation.TRANSITIONS).
 
     Verworfen needs a reason. The change is kept in the history, and people who registered for a linked
-    workshop and asked for status updates get a mail (once per recommendation, status and address)."""
+    workshop and asked for status updates get a mail (once per recommendation, status and address);
+    `notify=False` only for bulk and demo data."""
     by = _user(by)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     from_status = recommendation.status
@@ -273,7 +280,7 @@ def recommendation_transition(
         from_status=from_status,
         to_status=to_status,
     )
-    if to_status != Status.DRAFT:
+    if notify and to_status != Status.DRAFT:
         _notify_status_change(recommendation=recommendation, note=note.strip(), reason=reason)
     return recommendation
 
