@@ -87,3 +87,29 @@ def test_other_staff_cannot_read_the_audit_log(client):
     user.groups.add(Group.objects.get(name=Role.BEZIRKSMANAGEMENT.value))
     _login(client, user)
     assert client.get(reverse("admin:core_auditlog_changelist")).status_code == 403
+
+
+def test_an_attendee_export_in_the_admin_shows_up_in_the_audit_log(client):
+    from tests.workshops.factories import WorkshopFactory
+
+    registration = RegistrationFactory(workshop=WorkshopFactory(), name="Erika Mustermann")
+    fachteam = _fachteam()
+    _login(client, fachteam)
+    workshop = registration.workshop
+    response = client.get(reverse("admin:workshops_workshop_attendees_csv", args=[workshop.pk]))
+    assert response.status_code == 200
+    entry = AuditLog.objects.get(action=AuditLog.Action.ATTENDEES_EXPORT)
+    assert (entry.actor, entry.object_id) == (fachteam, str(workshop.pk))
+    page = client.get(reverse("admin:core_auditlog_changelist")).content.decode()
+    assert "Teilnehmendenliste exportiert" in page
+    assert fachteam.email in page
+
+
+def test_viewing_support_needs_in_the_admin_is_audited(client):
+    from tests.workshops.factories import WorkshopFactory
+
+    workshop = WorkshopFactory()
+    fachteam = _fachteam()
+    _login(client, fachteam)
+    assert client.get(reverse("admin:workshops_workshop_support_needs", args=[workshop.pk])).status_code == 200
+    assert AuditLog.objects.filter(action=AuditLog.Action.SUPPORT_NEEDS_VIEW, actor=fachteam).exists()
