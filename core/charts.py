@@ -131,7 +131,8 @@ def _csp_safe(svg: str, *, ident: str) -> str:
 
 def _new_figure(width: float, height: float) -> Figure:
     with _lock, matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(width, height), dpi=100)
+        # Constrained layout keeps title, tick labels and a legend below the axes from overlapping.
+        fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     return fig
 
 
@@ -147,6 +148,16 @@ def _style_axes(ax, *, title: str, x_label: str, y_label: str) -> None:
         ax.spines[spine].set_visible(False)
     for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
         label.set_family("DejaVu Sans")
+
+
+def _legend_below(fig: Figure, count: int) -> None:
+    fig.legend(
+        loc="outside lower center",
+        ncols=min(count, 2 if count > 3 else 3),
+        frameon=False,
+        fontsize=9,
+        prop={"family": "DejaVu Sans"},
+    )
 
 
 def line_chart_svg(
@@ -195,9 +206,7 @@ def line_chart_svg(
             ax.set_ylim(bottom=y_min, top=y_max)
         _style_axes(ax, title=title, x_label=x_label, y_label=y_label)
         if len(series) > 1:
-            ax.legend(
-                loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9, prop={"family": "DejaVu Sans"}
-            )
+            _legend_below(fig, len(series))
     if desc is None:
         parts = [
             f"{name}: " + ", ".join(f"{label} {_fmt(value)}" for label, value in points)
@@ -312,14 +321,7 @@ def grouped_bar_chart_svg(
                 ax.set_ylim(0, y_max)
             _style_axes(ax, title=title, x_label="", y_label=y_label)
         if len(series) > 1:
-            ax.legend(
-                loc="upper left",
-                bbox_to_anchor=(0.0, -0.08 if horizontal else -0.25),
-                ncols=min(count, 3),
-                frameon=False,
-                fontsize=9,
-                prop={"family": "DejaVu Sans"},
-            )
+            _legend_below(fig, count)
     if desc is None:
         parts = [
             f"{category}: "

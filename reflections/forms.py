@@ -142,7 +142,9 @@ class CommitmentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
-    status = forms.ChoiceField(label=_("Stand"), choices=Commitment.Status.choices, initial=Commitment.Status.OPEN)
+    status = forms.ChoiceField(
+        label=_("Stand"), choices=Commitment.Status.choices, initial=Commitment.Status.OPEN, required=False
+    )
     public = forms.BooleanField(label=_("öffentlich zeigen"), required=False, initial=True)
 
     def clean(self):

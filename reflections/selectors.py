@@ -459,13 +459,11 @@ def dashboard_data(
 ) -> Dashboard:
     """All figures of the insight dashboard for the scope, aggregated in the database (ten queries,
     whatever the number of workshops, reflections or answers)."""
+    if districts is not None and not isinstance(districts, QuerySet):
+        districts = [getattr(d, "pk", d) for d in districts]
     scope = dashboard_scope(districts=districts, start=start, end=end)
     scope_ids = scope.values("pk")
-    district_list = list(
-        District.objects.filter(pk__in=districts.values("pk") if isinstance(districts, QuerySet) else districts)
-        if districts is not None
-        else District.objects.all()
-    )
+    district_list = list(District.objects.filter(pk__in=districts) if districts is not None else District.objects.all())
     submitted_ratings = CriterionRating.objects.filter(
         reflection__status=Reflection.Status.SUBMITTED, reflection__workshop__in=scope_ids, rating__isnull=False
     )

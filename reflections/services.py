@@ -521,6 +521,7 @@ def feedback_invitation_create(*, registration: Registration, now: datetime | No
             )
     except IntegrityError:  # invited in parallel
         return None
+    invitation.token = token  # for the caller only; never stored
     return invitation
 
 

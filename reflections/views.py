@@ -596,24 +596,40 @@ def dashboard_charts(data: selectors.Dashboard, *, scope_label: str) -> dict[str
             y_min=1,
             width=8.5,
         )
-    district_rows = [
-        (
-            d.name,
-            _round(
-                sum(
-                    (data.per_district.get(c.pk, {}).get(d.pk, selectors.Cell()) for c in data.criteria),
-                    selectors.Cell(),
-                ).average
-            ),
-        )
-        for d in data.districts
+    districts_with_data = [
+        d for d in data.districts if any(d.pk in data.per_district.get(c.pk, {}) for c in data.criteria)
     ]
-    district_rows = [(name, value) for name, value in district_rows if value is not None]
-    if district_rows:
+    if len(districts_with_data) == 1:
+        # One district: its criteria side by side say more than one bar.
+        district = districts_with_data[0]
+        rows = [
+            (c.name, _round(data.per_district.get(c.pk, {}).get(district.pk, selectors.Cell()).average))
+            for c in data.criteria
+        ]
+        result["criteria_district"] = _chart(
+            charts.bar_chart_svg,
+            title=_("Ø je Qualitätsmerkmal – %(district)s") % {"district": district.name},
+            data=[(name, value) for name, value in rows if value is not None],
+            y_label=_("Ø Bewertung (1–5)"),
+            y_max=5,
+            horizontal=True,
+        )
+    elif districts_with_data:
         result["criteria_district"] = _chart(
             charts.bar_chart_svg,
             title=_("Ø aller Qualitätsmerkmale nach Stadtbezirk"),
-            data=district_rows,
+            data=[
+                (
+                    d.name,
+                    _round(
+                        sum(
+                            (data.per_district.get(c.pk, {}).get(d.pk, selectors.Cell()) for c in data.criteria),
+                            selectors.Cell(),
+                        ).average
+                    ),
+                )
+                for d in districts_with_data
+            ],
             y_label=_("Ø Bewertung (1–5)"),
             y_max=5,
             horizontal=True,

@@ -44,7 +44,9 @@ class FeedbackSummarySerializer(serializers.Serializer):
     overall = serializers.FloatField(allow_null=True)
     felt_heard = serializers.FloatField(allow_null=True)
     knows_next_steps = serializers.FloatField(allow_null=True)
-    would_return = serializers.DictField(child=serializers.IntegerField())
+    would_return = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True), help_text="Counts of yes/maybe/no; null where below 5."
+    )
     criteria = FeedbackCriterionSerializer(many=True)
 
 

@@ -58,7 +58,10 @@ def _feedback(summary):
         "overall": _r(summary.overall.public_average()),
         "felt_heard": _r(summary.felt_heard.public_average()),
         "knows_next_steps": _r(summary.knows_next_steps.public_average()),
-        "would_return": summary.would_return,
+        "would_return": {
+            key: (count if count == 0 or count >= settings.PUBLIC_MIN_COUNT else None)
+            for key, count in summary.would_return.items()
+        },
         "criteria": [
             {
                 "criterion": c.slug,

@@ -21,8 +21,17 @@ def public_avg(cell, digits: int = 1) -> str:
     if cell is None or not getattr(cell, "n", 0):
         return "–"
     if cell.suppressed:
-        return _("< %(n)d Antworten") % {"n": _min()}
+        return _("weniger als %(n)d Antworten") % {"n": _min()}
     return avg(cell, digits)
+
+
+@register.filter
+def public_count(value) -> str:
+    """A count for public display: 1 to 4 become "weniger als 5"."""
+    value = int(value or 0)
+    if 0 < value < _min():
+        return _("weniger als %(n)d") % {"n": _min()}
+    return str(value)
 
 
 @register.filter
