@@ -52,6 +52,68 @@ def pytest_runtest_setup(item):
         missing_service(f"needs Debian's chromium at {CHROMIUM}")
 
 
+# --- reference data ------------------------------------------------------------------------------------
+# Data migrations load reference data (districts, roles, quality criteria, legal pages, …). A transactional
+# test (live server, concurrency, real worker) ends with a flush that removes it, and with xdist the order
+# of tests is not the one pytest-django sorts for. So the state after migrations is serialised once and
+# restored after every transactional test.
+
+_REFERENCE: dict[str, str] = {}
+
+
+def _serialize_reference_data() -> str:
+    """Every row the migrations created, except content types and permissions (the flush re-creates those
+    with new ids); foreign keys to them by natural key."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
+
+    models = [
+        model
+        for model in apps.get_models()
+        if model not in (ContentType, Permission)
+        and model._meta.managed
+        and not model._meta.proxy
+        and model._default_manager.exists()
+    ]
+    ordered = serializers.sort_dependencies([(None, models)], allow_cycles=True)
+    rows = [obj for model in ordered for obj in model._default_manager.order_by("pk")]
+    return serializers.serialize("json", rows, use_natural_foreign_keys=True)
+
+
+def _restore_reference_data(data: str) -> None:
+    from django.core import serializers
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for obj in serializers.deserialize("json", data, handle_forward_references=True):
+            obj.save()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _REFERENCE["data"] = _serialize_reference_data()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "celery_worker"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if "data" in _REFERENCE and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_reference_data(_REFERENCE["data"])
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

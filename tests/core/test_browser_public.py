@@ -17,7 +17,7 @@ PUBLIC_PAGES = [
     "/gibt-es-nicht/",
 ]
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
