@@ -132,12 +132,15 @@ def test_resend_puts_failed_mail_back_and_sends_it(django_capture_on_commit_call
 
 
 @pytest.mark.django_db
-def test_admin_resend_action(admin_client, django_capture_on_commit_callbacks):
+def test_admin_resend_action(client, admin_user, django_capture_on_commit_callbacks):
+    from accounts.testing import login_with_mfa
+
+    login_with_mfa(client, admin_user)
     with django_capture_on_commit_callbacks(execute=False):
         outbox_mail = enqueue()
     OutboxMail.objects.filter(pk=outbox_mail.pk).update(status=OutboxMail.Status.FAILED)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
+        response = client.post(
             "/admin/core/outboxmail/", {"action": "resend", "_selected_action": [outbox_mail.pk]}, follow=True
         )
     assert response.status_code == 200
