@@ -135,7 +135,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bezirkswerkstätten Hannover"
-# Staff security (accounts.middleware.StaffSecurityMiddleware, docs/adr/*-staff-security.md).
+# Staff security (accounts.middleware.StaffSecurityMiddleware, docs/adr/0004-staff-security-mfa-and-sessions.md).
 # Every staff member (admin access, a staff role, superuser) needs TOTP; a staff session without the second
 # factor has no permissions and is sent to set it up / enter a code on these paths (prefixes, regexes).
 STAFF_MFA_REQUIRED = True

@@ -361,3 +361,30 @@ def test_fachteam_sees_consent_records_read_only(client, person):
     assert response.status_code == 403
     consent.refresh_from_db()
     assert consent.text_version == "2026-01"
+
+
+# --- the manage link of a registration (people without an account) -------------------------------------------
+
+
+def test_manage_link_downloads_the_data_of_its_address(client, person, bystander):
+    response = client.post(
+        reverse("workshops:manage", args=[person["by_email"].manage_token]), {"action": "export_data"}
+    )
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["email"] == EMAIL
+    assert "max@example.org" not in response.content.decode()
+
+
+def test_manage_link_erases_the_data_of_its_address(client, person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("workshops:manage", args=[person["by_email"].manage_token]),
+            {"action": "erase_data", "confirm_erase": "yes"},
+        )
+    assert response.status_code == 302
+    registration = Registration.objects.get(pk=person["by_email"].pk)
+    assert registration.anonymised_at is not None
+    _assert_no_personal_field(registration, person["user"].pk)
+    # The old link is dead now.
+    assert client.get(reverse("workshops:manage", args=[person["by_email"].manage_token])).status_code == 404
