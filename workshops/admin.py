@@ -145,8 +145,6 @@ class WorkshopAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
         "district",
         "starts_at",
         "status",
-        "format",
-        "run_by",
         "capacity",
         "held_seats",
         "confirmed_seats",

@@ -350,6 +350,7 @@ WORKSHOPS = [
         confirmed=18,
         no_shows=3,
         cancelled=2,
+        extra={"buerger": True},
     ),
     DemoWorkshop(
         "limmer-wege-an-leine-und-kanal",

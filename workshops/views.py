@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -267,7 +268,11 @@ def registration_created(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = get_object_or_404(public_workshops(), slug=slug)
     last = request.session.get(SESSION_LAST_REGISTRATION) or {}
     status = last.get("status") if last.get("slug") == slug else None
-    return render(request, "workshops/registration_created.html", {"workshop": workshop, "status": status})
+    return render(
+        request,
+        "workshops/registration_created.html",
+        {"workshop": workshop, "status": status, "hold_hours": settings.WORKSHOPS_HOLD_HOURS},
+    )
 
 
 # --- confirmation and the manage page (token links from the mails) ----------------------------------------
@@ -529,6 +534,7 @@ def method_detail(request: HttpRequest, slug: str) -> HttpResponse:
     workshops = (
         public_workshops()
         .filter(agenda__method=method, ends_at__gte=timezone.now())
+        .exclude(status=Workshop.Status.CANCELLED)
         .distinct()
         .order_by("starts_at")[:5]
     )

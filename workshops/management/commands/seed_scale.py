@@ -1,5 +1,7 @@
 """Bulk data for performance work: `manage.py seed_scale --workshops N --registrations M`."""
 
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--registrations", type=int, default=2000)
 
     def handle(self, *args, workshops: int, registrations: int, **options):
-        if settings.SETTINGS_MODULE.endswith(".prod"):
+        # SETTINGS_MODULE is None while settings are overridden (tests); the environment variable is not.
+        module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+        if module.endswith(".prod"):
             raise CommandError("seed_scale never runs with production settings.")
         if workshops < 1 or registrations < 0:
             raise CommandError("--workshops must be at least 1 and --registrations not negative.")
