@@ -214,7 +214,7 @@ def _backdate(recommendation: Recommendation, *, days_ago: int) -> None:
     for position, entry in enumerate(entries):
         when = now - timedelta(days=days_ago - position * step)
         HistoryEntry.objects.filter(pk=entry.pk).update(created_at=when)
-        if entry.kind == HistoryEntry.Kind.STATUS:
+        if entry.kind in (HistoryEntry.Kind.STATUS, HistoryEntry.Kind.CREATED):
             Recommendation.objects.filter(pk=recommendation.pk).update(status_changed_at=when)
     versions = list(recommendation.versions.order_by("number"))
     for position, version in enumerate(versions):

@@ -181,7 +181,9 @@ def _year_choices():
 
 
 class WorkshopReportForm(forms.Form):
-    workshop = forms.ModelChoiceField(label=_("Werkstatt"), queryset=Workshop.objects.none(), to_field_name="slug")
+    workshop = forms.ModelChoiceField(
+        label=_("Werkstatt"), queryset=Workshop.objects.none(), to_field_name="slug", empty_label=_("bitte wählen")
+    )
 
     def __init__(self, *args, workshops=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,7 +197,9 @@ class WorkshopReportForm(forms.Form):
 
 
 class DistrictReportForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("Stadtbezirk"), queryset=District.objects.none(), to_field_name="slug")
+    district = forms.ModelChoiceField(
+        label=_("Stadtbezirk"), queryset=District.objects.none(), to_field_name="slug", empty_label=_("bitte wählen")
+    )
     start = forms.DateField(
         label=_("Zeitraum von"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -67,7 +67,7 @@ class Recommendation(TimeStampedModel):
     # Allowed transitions; Verworfen always needs a reason. A rejected or consulted draft can be reopened.
     TRANSITIONS: dict[str, tuple[str, ...]] = {
         Status.DRAFT: (Status.CONSULTATION, Status.REJECTED),
-        Status.CONSULTATION: (Status.DRAFT, Status.ADOPTED, Status.REJECTED),
+        Status.CONSULTATION: (Status.ADOPTED, Status.DRAFT, Status.REJECTED),
         Status.ADOPTED: (Status.IN_PROGRESS, Status.REJECTED),
         Status.IN_PROGRESS: (Status.IMPLEMENTED, Status.REJECTED),
         Status.IMPLEMENTED: (),

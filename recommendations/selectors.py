@@ -197,7 +197,8 @@ def versions_of(*, recommendation: Recommendation) -> list[RecommendationVersion
 
 # --- diff ---------------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# Words, runs of whitespace and single punctuation marks: "Aushang," differs from "Aushang" only by the comma.
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
