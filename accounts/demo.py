@@ -101,7 +101,9 @@ def seed_accounts() -> dict[str, User]:
         EmailAddress.objects.update_or_create(
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
-        if account.is_staff or account.role in (Role.FACHTEAM, Role.BEZIRKSMANAGEMENT, Role.MODERATION):
+        # Staff need a second factor; the network account too, as the demo puts it on a workshop team
+        # (team members see attendee lists). Only the citizen logs in with a password alone.
+        if account.is_staff or account.role is not None:
             _seed_totp(user)
         users[account.key] = user
     return users
@@ -125,7 +127,7 @@ def demo_mfa_instructions() -> list[str]:
         "print('%06d'%((int.from_bytes(h[o:o+4],'big')&0x7fffffff)%10**6))\""
     )
     return [
-        "Staff accounts (admin, fachteam, bezirk, moderation, moderation2) need a second factor (TOTP):",
+        "Every demo account except buerger@ has a second factor (TOTP; staff and workshop teams need one):",
         f"  in an authenticator app add a time-based key by hand: {DEMO_TOTP_SECRET} (6 digits, 30 s),",
         "  or compute the current code in a shell:",
         f"  {one_liner}",

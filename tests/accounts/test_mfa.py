@@ -196,3 +196,21 @@ def test_deactivating_totp_needs_reauthentication(client):
     assert response.status_code == 302
     assert "reauthenticate" in response["Location"]
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_a_workshop_team_member_without_a_staff_role_needs_mfa_too(client):
+    from tests.workshops.factories import RegistrationFactory
+
+    partner = UserFactory()  # e.g. a network partner on the team: sees the attendee list
+    partner.groups.add(Group.objects.get_or_create(name=Role.NETZWERK.value)[0])
+    workshop = WorkshopFactory()
+    WorkshopTeamMemberFactory(workshop=workshop, user=partner, role="network_partner")
+    RegistrationFactory(workshop=workshop, name="Erika Mustermann")
+    client.force_login(partner)
+    response = client.get(reverse("reflections:workshop", args=[workshop.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    login_with_mfa(client, partner)
+    response = client.get(reverse("reflections:workshop", args=[workshop.slug]))
+    assert response.status_code == 200
+    assert "Erika Mustermann" in response.content.decode()
