@@ -262,3 +262,21 @@ class WorkshopRulesAdminMixin:
             return workshops_for_user(user, queryset)
         visible = workshops_for_user(user).values("pk")
         return queryset.filter(**{f"{self.workshop_field}__in": visible})
+
+
+def drf_permission(perm: str):
+    """A DRF permission class for `perm`: the list asks "for at least one object", each object is asked with
+    itself — the same rule as views and admin.
+
+    Usage: ``permission_classes = [drf_permission("workshops.check_in")]``."""
+    from rest_framework.permissions import BasePermission
+
+    class RulePermission(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            return bool(request.user and request.user.has_perm(perm))
+
+        def has_object_permission(self, request, view, obj) -> bool:
+            return bool(request.user and request.user.has_perm(perm, obj))
+
+    RulePermission.__name__ = RulePermission.__qualname__ = f"RulePermission[{perm}]"
+    return RulePermission

@@ -111,3 +111,26 @@ def test_password_fields_allow_pasting(client):
     page = client.get(reverse("account_login")).content.decode()
     assert "onpaste" not in page.lower()
     assert 'type="password"' in page
+
+
+def test_changing_the_email_address_needs_reauthentication(client):
+    user = UserFactory()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "neu@example.org"})
+    assert response.status_code == 302
+    assert "reauthenticate" in response["Location"]
+    assert not EmailAddress.objects.filter(email="neu@example.org").exists()
+
+
+def test_changing_the_email_address_works_after_reauthentication(client):
+    user = UserFactory()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("account_email"), {"action_add": "", "email": "neu@example.org"})
+    assert EmailAddress.objects.filter(email="neu@example.org", user=user).exists()

@@ -182,3 +182,14 @@ def test_workshop_staff_get_the_workshops_admin_module(world):
     assert world["district_linden"].has_module_perms("workshops")
     assert not world["citizen"].has_module_perms("workshops")
     assert not world["network"].has_module_perms("workshops")
+
+
+def test_drf_permission_asks_the_same_rule(world, rf):
+    permission = workshop_rules.drf_permission("workshops.view_attendees")()
+    request = rf.get("/")
+    request.user = world["facilitator_a"]
+    assert permission.has_permission(request, None)
+    assert permission.has_object_permission(request, None, world["a"])
+    assert not permission.has_object_permission(request, None, world["b"])
+    request.user = world["citizen"]
+    assert not permission.has_permission(request, None)
