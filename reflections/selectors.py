@@ -219,6 +219,23 @@ def documentation_debts(*, now: datetime | None = None, districts: QuerySet | No
     return debts
 
 
+def debt_reminder_keys(debt: Debt) -> list[str]:
+    """Dedupe keys of the reminder mails of a debt (see services.documentation_debt_remind)."""
+    return [f"reflections:debt:{debt.workshop.pk}:{person.pk}" for person in debt.missing]
+
+
+def debt_escalation_key(debt: Debt) -> str:
+    return f"reflections:debt-fachteam:{debt.workshop.pk}"
+
+
+def documentation_debt_mails_sent(*, debts: list[Debt]) -> set[str]:
+    """Which reminder and escalation mails of these debts are in the outbox (one query)."""
+    from core.models import OutboxMail
+
+    keys = [key for debt in debts for key in [*debt_reminder_keys(debt), debt_escalation_key(debt)]]
+    return set(OutboxMail.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)) if keys else set()
+
+
 # --- participant feedback -----------------------------------------------------------------------------------------
 
 

@@ -596,7 +596,8 @@ def documentation_debt_remind(*, now: datetime | None = None) -> dict:
     """Remind facilitators whose reflection is missing N days after the workshop; tell the Fachteam after 2N.
 
     Each mail once (dedupe keys). Returns {"reminded": n, "escalated": m}."""
-    from .selectors import documentation_debts
+    from . import selectors
+    from .selectors import Debt, documentation_debts
 
     now = now or timezone.now()
     days = settings.REFLECTION_REMINDER_DAYS
@@ -617,7 +618,7 @@ def documentation_debt_remind(*, now: datetime | None = None) -> dict:
                         "days": debt.days_since_end,
                         "url": f"{settings.SITE_URL}/moderation/werkstaetten/{debt.workshop.slug}/reflexion/",
                     },
-                    dedupe_key=f"reflections:debt:{debt.workshop.pk}:{person.pk}",
+                    dedupe_key=selectors.debt_reminder_keys(Debt(debt.workshop, [person], 0, 0))[0],
                     topic="reflection_reminder",
                 )
                 reminded += mail is not None
@@ -631,7 +632,7 @@ def documentation_debt_remind(*, now: datetime | None = None) -> dict:
                         "days": debt.days_since_end,
                         "url": f"{settings.SITE_URL}/moderation/dokumentation-offen/",
                     },
-                    dedupe_key=f"reflections:debt-fachteam:{debt.workshop.pk}",
+                    dedupe_key=selectors.debt_escalation_key(debt),
                     topic="documentation_debt",
                 )
                 escalated += mail is not None

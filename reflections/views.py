@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -551,6 +552,10 @@ def documentation_debts(request: HttpRequest) -> HttpResponse:
     """Held workshops without every lead/co reflection, oldest first, with the overdue state."""
     _require(request, "reflections.view_documentation_debt")
     debts = selectors.documentation_debts(districts=_staff_districts(request.user))
+    sent = selectors.documentation_debt_mails_sent(debts=debts)
+    for debt in debts:
+        debt.reminded = any(key in sent for key in selectors.debt_reminder_keys(debt))
+        debt.escalated = selectors.debt_escalation_key(debt) in sent
     days = settings.REFLECTION_REMINDER_DAYS
     return render(
         request,
@@ -562,9 +567,12 @@ def documentation_debts(request: HttpRequest) -> HttpResponse:
 # --- dashboard -------------------------------------------------------------------------------------------------
 
 
+# Charts are deterministic: cached by their input and the version of the chart code.
+_CHARTS_VERSION = hashlib.sha256(Path(charts.__file__).read_bytes()).hexdigest()[:12]
+
+
 def _chart(function, **kwargs) -> str:
-    """Charts are deterministic; cache them by their input."""
-    key = "reflections:chart:" + hashlib.sha256(repr((function.__name__, kwargs)).encode()).hexdigest()
+    key = "reflections:chart:" + hashlib.sha256(repr((_CHARTS_VERSION, function.__name__, kwargs)).encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
         svg = function(**kwargs)
@@ -594,7 +602,6 @@ def dashboard_charts(data: selectors.Dashboard, *, scope_label: str) -> dict[str
             y_label=_("Ø Bewertung (1–5)"),
             y_max=5.2,
             y_min=1,
-            width=8.5,
         )
     districts_with_data = [
         d for d in data.districts if any(d.pk in data.per_district.get(c.pk, {}) for c in data.criteria)
@@ -654,7 +661,7 @@ def dashboard_charts(data: selectors.Dashboard, *, scope_label: str) -> dict[str
             series={
                 _("Personen angemeldet"): [(r.label, r.registered_people) for r in data.reach],
                 _("Personen teilgenommen"): [(r.label, r.attended_people) for r in data.reach],
-                _("davon erstmals"): [(r.label, r.first_time) for r in data.reach],
+                _("erstmals dabei (Anmeldungen)"): [(r.label, r.first_time) for r in data.reach],
             },
             y_label=_("Personen"),
         )
@@ -753,14 +760,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- public documentation -------------------------------------------------------------------------------------------
 
 
+# Sections that higher apps add to the public documentation page (e.g. the recommendations app: "what
+# became of this workshop"). Each is called with (request, workshop) and returns rendered, escaped HTML
+# (render_to_string of its own template) or "" to add nothing. Registered in the app's AppConfig.ready().
+_documentation_sections: list = []
+
+
+def register_documentation_section(section) -> None:
+    if section not in _documentation_sections:
+        _documentation_sections.append(section)
+
+
 def workshop_documentation(request: HttpRequest, slug: str) -> HttpResponse:
     """Public documentation of a held workshop: summary, commitments with status, feedback (n ≥ 5), photos."""
     workshop = get_object_or_404(selectors.documented_workshops(), slug=slug)
     documentation = selectors.workshop_documentation(workshop=workshop)
+    # The sections are rendered by their apps' templates with autoescaping; nothing raw from users.
+    sections = [mark_safe(html) for html in (section(request, workshop) for section in _documentation_sections) if html]  # nosec B308 B703
     return render(
         request,
         "reflections/workshop_documentation.html",
-        {"workshop": workshop, "doc": documentation, "min_count": selectors.min_count()},
+        {"workshop": workshop, "doc": documentation, "min_count": selectors.min_count(), "sections": sections},
     )
 
 

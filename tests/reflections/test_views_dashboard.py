@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.testing import login_with_mfa
-from reflections import demo
+from reflections import demo, services
 from tests.reflections.factories import facilitator, held_workshop, submitted_reflection, with_role
 from tests.workshops.factories import DistrictFactory, UserFactory
 
@@ -108,4 +108,8 @@ def test_documentation_debt_list(client, districts):
     login_with_mfa(client, with_role(UserFactory(), Role.BEZIRKSMANAGEMENT, [linden]))
     response = client.get("/moderation/dokumentation-offen/")
     assert [d.workshop for d in response.context["debts"]] == [open_debt]
+    assert "überfällig" in response.content.decode()
+    services.documentation_debt_remind()
+    response = client.get("/moderation/dokumentation-offen/")
+    assert response.context["debts"][0].reminded and not response.context["debts"][0].escalated
     assert "erinnert" in response.content.decode()

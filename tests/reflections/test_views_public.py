@@ -119,3 +119,19 @@ def test_survey_requires_the_overall_rating(client):
 def test_thanks_page(client):
     invitation, _token = _invitation()
     assert client.get(f"/werkstaetten/{invitation.workshop.slug}/rueckmeldung-danke/").status_code == 200
+
+
+def test_higher_apps_can_add_a_section_to_the_documentation_page(client):
+    from reflections import views
+
+    workshop = held_workshop()
+
+    def section(request, shown):
+        return f"<section><h2>Empfehlungen aus {shown.title}</h2></section>" if shown == workshop else ""
+
+    views.register_documentation_section(section)
+    try:
+        page = client.get(f"/werkstaetten/{workshop.slug}/dokumentation/").content.decode()
+    finally:
+        views._documentation_sections.remove(section)
+    assert f"<h2>Empfehlungen aus {workshop.title}</h2>" in page
