@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services as account_services
@@ -288,6 +289,7 @@ def _invalid_link(request: HttpRequest, *, expired: bool = False, workshop: Work
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners follow links), POST confirms."""
     registration = selectors.registration_by_confirm_token(token=token)
@@ -367,6 +369,7 @@ def _run_registration_action(request: HttpRequest, registration: Registration, a
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     """The page behind the secret link in every mail: status, cancel, waiting list, offers, own data."""
     registration = selectors.registration_by_manage_token(token=token)
@@ -495,6 +498,7 @@ def registrations_of_user(user) -> QuerySet:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def my_registrations(request: HttpRequest) -> HttpResponse:
     registrations = registrations_of_user(request.user)
     if request.method == "POST":
@@ -548,6 +552,7 @@ CHECK_IN_STATUSES = (Registration.Status.CONFIRMED,)
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def workshop_check_in(request: HttpRequest, slug: str) -> HttpResponse:
     """Search by name or check-in code (`?code=` from the QR code fills it in), check in with one tap, undo."""
     workshop = get_object_or_404(Workshop.objects.select_related("district"), slug=slug)

@@ -183,3 +183,9 @@ def test_cancel_mail_is_written_to_the_outbox(client):
     registration = RegistrationFactory(email="ada@example.org")
     client.post(manage_url(registration), {"action": "cancel"})
     assert OutboxMail.objects.filter(to="ada@example.org").exists()
+
+
+def test_token_pages_are_never_cached(client):
+    registration = RegistrationFactory(pending=True)
+    for url in (confirm_url(registration), manage_url(registration)):
+        assert "no-store" in client.get(url)["Cache-Control"]
