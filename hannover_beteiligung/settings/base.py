@@ -330,3 +330,6 @@ CELERY_BEAT_SCHEDULE["report-sweep"] = {
     "task": "recommendations.tasks.report_sweep",
     "schedule": timedelta(minutes=5),
 }
+# WeasyPrint logs every layout step at INFO; keep warnings and errors (e.g. PDF/UA problems) only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
