@@ -76,19 +76,36 @@ class RegistrationForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("So steht es auf der Teilnahmeliste. Ein Vorname genügt."),
+        error_messages={
+            "required": _("Bitte geben Sie Ihren Namen an."),
+            "max_length": _("Bitte kürzen Sie Ihren Namen auf höchstens 150 Zeichen."),
+        },
     )
     email = forms.EmailField(
         label=_("Ihre E-Mail-Adresse"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Dorthin schicken wir den Link zur Bestätigung."),
+        error_messages={
+            "required": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
+            "invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@beispiel.de."),
+        },
     )
-    seats = forms.TypedChoiceField(label=_("Wie viele Personen kommen?"), coerce=int, initial=1)
+    seats = forms.TypedChoiceField(
+        label=_("Wie viele Personen kommen?"),
+        coerce=int,
+        initial=1,
+        error_messages={
+            "required": _("Bitte wählen Sie, wie viele Personen kommen."),
+            "invalid_choice": _("Bitte wählen Sie, wie viele Personen kommen."),
+        },
+    )
     quarter = forms.ModelChoiceField(
         label=_("In welchem Stadtteil wohnen Sie? (freiwillig)"),
         queryset=Quarter.objects.none(),
         required=False,
         empty_label=_("keine Angabe"),
         help_text=_("Damit wir sehen, ob alle Stadtteile vertreten sind."),
+        error_messages={"invalid_choice": _("Bitte wählen Sie einen Stadtteil aus der Liste.")},
     )
     support_step_free = forms.BooleanField(label=_("stufenloser Zugang"), required=False)
     support_sign_language = forms.BooleanField(label=_("Gebärdensprachdolmetschung (DGS)"), required=False)
@@ -101,6 +118,7 @@ class RegistrationForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Beschreiben Sie, welche Unterstützung Sie brauchen. Eine Diagnose ist nicht nötig."),
+        error_messages={"max_length": _("Bitte beschreiben Sie die Unterstützung in höchstens 500 Zeichen.")},
     )
     support_consent = forms.BooleanField(
         label=_(
