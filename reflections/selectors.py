@@ -620,7 +620,7 @@ def _continuous_quarters(periods: set[date]) -> list[date]:
 
 def criterion_figures(*, districts: QuerySet | list | None = None, start: date | None = None, end: date | None = None):
     """Public per-criterion figures for the scope: facilitators' and participants' averages and counts;
-    averages (and counts) below PUBLIC_MIN_COUNT are suppressed. Four queries."""
+    averages (and counts) below PUBLIC_MIN_COUNT are suppressed. The queries of dashboard_data."""
     data = dashboard_data(districts=districts, start=start, end=end)
     threshold = min_count()
 

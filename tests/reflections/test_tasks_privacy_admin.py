@@ -96,3 +96,26 @@ def test_admin_is_closed_to_facilitators(client):
     type(user).objects.filter(pk=user.pk).update(is_staff=True)
     login_with_mfa(client, type(user).objects.get(pk=user.pk))
     assert client.get("/admin/reflections/qualitycriterion/").status_code == 403
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_runs_the_periodic_survey_task_and_delivers_the_mail(celery_worker):
+    import time
+
+    ended = WorkshopFactory(
+        starts_at=timezone.now() - timedelta(days=1, hours=3), ends_at=timezone.now() - timedelta(days=1)
+    )
+    attendees(ended, 1, email="erika@example.org")
+    tasks.workshops_mark_held.delay()
+    tasks.feedback_invitations_send.delay()
+    deadline = time.monotonic() + 30
+    files = []
+    while time.monotonic() < deadline and not files:
+        files = list(celery_worker.glob("*.log"))
+        time.sleep(0.2)
+    assert files, "the worker wrote no mail within 30 s"
+    content = files[0].read_text()
+    assert "erika@example.org" in content and "/rueckmeldung/" in content
+    assert FeedbackInvitation.objects.get().registration.email == "erika@example.org"
