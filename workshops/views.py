@@ -383,6 +383,12 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
             return _personal_data_erase(request, registration)
         _run_registration_action(request, registration, action)
         return redirect(request.path)
+    waitlist_position = None
+    if registration.status == Registration.Status.WAITLISTED and registration.waitlisted_at:
+        ahead = registration.workshop.registrations.filter(
+            status=Registration.Status.WAITLISTED, waitlisted_at__lt=registration.waitlisted_at
+        ).count()
+        waitlist_position = ahead + 1
     return render(
         request,
         "workshops/registration_manage.html",
@@ -390,6 +396,7 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
             "registration": registration,
             "workshop": registration.workshop,
             "actions": _allowed_actions(registration),
+            "waitlist_position": waitlist_position,
         },
     )
 

@@ -115,6 +115,14 @@ def test_action_that_does_not_fit_the_status_is_refused(client):
     assert "gerade nicht möglich" in response.content.decode()
 
 
+def test_waiting_list_position_is_shown(client):
+    workshop = WorkshopFactory(capacity=1)
+    RegistrationFactory(workshop=workshop)
+    RegistrationFactory(workshop=workshop, waitlisted=True)
+    second = RegistrationFactory(workshop=workshop, waitlisted=True)
+    assert "Sie stehen auf Platz 2 der Warteliste." in client.get(manage_url(second)).content.decode()
+
+
 def test_leave_waiting_list(client):
     registration = RegistrationFactory(waitlisted=True)
     client.post(manage_url(registration), {"action": "leave_waitlist"})
