@@ -353,6 +353,11 @@ def reflection_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(_reflection_url(workshop))
         return _render_reflection_detail(request, reflection, own=True)
 
+    if reflection is None and (
+        workshop.status in (Workshop.Status.DRAFT, Workshop.Status.CANCELLED) or workshop.starts_at > timezone.now()
+    ):
+        messages.info(request, _("Die Reflexion ist erst nach Beginn einer stattfindenden Werkstatt möglich."))
+        return redirect("reflections:workshop", slug=workshop.slug)
     if request.method != "POST":
         extra = {}
         more = request.GET.get("mehr")

@@ -283,3 +283,14 @@ def test_photos_page_needs_alt_text(client):
     )
     assert response.status_code == 302
     assert workshop.result_photos.get().alt_text == "Stellwand mit Ideen"
+
+
+def test_reflection_form_of_an_upcoming_workshop_redirects_with_a_notice(client):
+    user = facilitator()
+    upcoming = WorkshopFactory()
+    WorkshopTeamMemberFactory(workshop=upcoming, user=user, role=WorkshopTeamMember.Role.LEAD)
+    login_with_mfa(client, user)
+    response = client.get(f"/moderation/werkstaetten/{upcoming.slug}/reflexion/")
+    assert response.status_code == 302 and response["Location"] == f"/moderation/werkstaetten/{upcoming.slug}/"
+    assert client.post(f"/moderation/werkstaetten/{upcoming.slug}/reflexion/", {"action": "save"}).status_code == 302
+    assert not Reflection.objects.exists()
