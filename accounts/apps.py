@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from allauth.account.decorators import secure_admin_login
         from django.contrib import admin
 
-        from . import privacy, signals
+        from . import checks, privacy, signals  # noqa: F401  (checks register themselves)
 
         signals.connect()
         privacy.register()

@@ -214,3 +214,14 @@ def test_a_workshop_team_member_without_a_staff_role_needs_mfa_too(client):
     response = client.get(reverse("reflections:workshop", args=[workshop.slug]))
     assert response.status_code == 200
     assert "Erika Mustermann" in response.content.decode()
+
+
+def test_deploy_check_refuses_production_without_staff_mfa(settings):
+    from accounts.checks import staff_mfa_enforced
+
+    assert staff_mfa_enforced() == []
+    settings.STAFF_MFA_REQUIRED = False
+    assert [error.id for error in staff_mfa_enforced()] == ["accounts.E001"]
+    settings.STAFF_MFA_REQUIRED = True
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "accounts.middleware.StaffSecurityMiddleware"]
+    assert [error.id for error in staff_mfa_enforced()] == ["accounts.E002"]
