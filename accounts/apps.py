@@ -15,4 +15,4 @@ class AccountsConfig(AppConfig):
         signals.connect()
         privacy.register()
         # The admin has no login form of its own: everyone logs in through allauth (with the second factor).
-        admin.site.login = secure_admin_login(admin.site.login)
+        admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

@@ -34,7 +34,8 @@ def account_overview(request: HttpRequest) -> HttpResponse:
 def personal_data(request: HttpRequest) -> HttpResponse:
     """ "Meine Daten": download everything as JSON; the way to close the account."""
     if request.method == "POST":
-        data = services.personal_data_export(email=request.user.email, user=request.user)
+        user = request.user
+        data = services.personal_data_export(email=getattr(user, "email", ""), user=user)
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )

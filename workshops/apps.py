@@ -10,7 +10,6 @@ class WorkshopsConfig(AppConfig):
         from . import privacy
 
         privacy.register()
-        privacy.register_admin()
         register_team_members_as_staff()
 
 

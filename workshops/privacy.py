@@ -6,8 +6,6 @@ exactly as on a normal cancellation."""
 
 from __future__ import annotations
 
-import inspect
-
 from django.db.models import Q
 
 from core.registry import PersonalDataProvider, register_personal_data
@@ -92,14 +90,9 @@ def erase(*, email: str, user, by=None) -> int:
     from . import services
     from .models import ConsentRecord
 
-    anonymise = services.registration_anonymise
-    accepts_by = "by" in inspect.signature(anonymise).parameters
     count = 0
     for registration in _registrations(email, user):
-        if accepts_by:
-            anonymise(registration=registration, by=by)
-        else:
-            anonymise(registration=registration)
+        services.registration_anonymise(registration=registration)
         audit_log(
             actor=by, action=AuditLog.Action.REGISTRATION_ANONYMISE, obj=registration, details={"reason": "erasure"}
         )
@@ -126,35 +119,3 @@ def register() -> None:
             ),
         )
     )
-
-
-def register_admin() -> None:
-    """The Fachteam sees the consent records, read-only (registered here unless the workshops admin has one)."""
-    from django.contrib import admin
-
-    from .models import ConsentRecord
-
-    if admin.site.is_registered(ConsentRecord):
-        return
-
-    class ConsentRecordAdmin(admin.ModelAdmin):
-        list_display = ["given_at", "purpose", "text_version", "registration", "user", "withdrawn_at"]
-        list_filter = ["purpose", "text_version", "given_at"]
-        list_select_related = ["registration", "registration__workshop", "user"]
-        fields = ["purpose", "text_version", "given_at", "withdrawn_at", "registration", "user"]
-        readonly_fields = fields
-        search_fields = ["registration__email", "user__email"]
-
-        def has_view_permission(self, request, obj=None):
-            return request.user.has_perm("workshops.view_consentrecord", obj)
-
-        def has_add_permission(self, request):
-            return False
-
-        def has_change_permission(self, request, obj=None):
-            return False
-
-        def has_delete_permission(self, request, obj=None):
-            return False
-
-    admin.site.register(ConsentRecord, ConsentRecordAdmin)

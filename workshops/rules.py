@@ -17,6 +17,8 @@ model permission as well, so the admin of apps without rules works for them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.db.models import Q, QuerySet
 
@@ -235,6 +237,7 @@ class WorkshopRulesAdminMixin:
     set ``workshop_field = "workshop"``."""
 
     workshop_field: str | None = None
+    opts: Any  # provided by ModelAdmin
 
     def _perm(self, action: str) -> str:
         from django.contrib.auth import get_permission_codename
