@@ -255,6 +255,7 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "agenda": list(workshop.agenda.select_related("method").order_by("order", "start_time", "pk")),
         "team": _team_for_public(workshop),
         "is_preview": workshop.status == Workshop.Status.DRAFT,
+        "may_check_in": request.user.is_authenticated and may_check_in(request.user, workshop),
     }
     response = render(request, "workshops/workshop_detail.html", context, status=status)
     if status == 429:

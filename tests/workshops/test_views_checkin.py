@@ -115,3 +115,10 @@ def test_check_in_page_has_no_robots_and_big_buttons(client, workshop, facilitat
     content = client.get(url(workshop)).content.decode()
     assert '<meta name="robots" content="noindex">' in content
     assert 'class="button-large"' in content
+
+
+def test_workshop_page_links_the_check_in_for_the_team_only(client, workshop, facilitator):
+    link = f'href="{url(workshop)}"'
+    assert link in client.get(f"/werkstaetten/{workshop.slug}/").content.decode()
+    client.logout()
+    assert link not in client.get(f"/werkstaetten/{workshop.slug}/").content.decode()
