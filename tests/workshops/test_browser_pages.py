@@ -150,3 +150,7 @@ def test_check_in_page_works_on_a_phone_with_the_code_from_the_qr_link(phone_pag
     phone_page.wait_for_selector(".message-success")
     registration.refresh_from_db()
     assert registration.checked_in_at is None
+    # The workshop page as the team sees it (links to check-in and admin).
+    phone_page.goto("/werkstaetten/linden-sued-treffpunkte/")
+    assert phone_page.get_by_role("navigation", name="Für das Team").count() == 1
+    assert axe_violations(phone_page) == []
