@@ -262,6 +262,13 @@ def test_registration_list_filters_by_status(client, fachteam):
     assert [r.name for r in response.context["cl"].result_list] == ["Wartet"]
 
 
+def test_registration_list_of_one_workshop_as_linked_from_its_change_page(client, fachteam):
+    registration = RegistrationFactory(name="Hier")
+    RegistrationFactory(name="Woanders")
+    response = client.get(f"{REGISTRATIONS}?workshop__id__exact={registration.workshop_id}")
+    assert [r.name for r in response.context["cl"].result_list] == ["Hier"]
+
+
 def test_confirm_action_confirms_pending_registrations(client, fachteam):
     pending = RegistrationFactory(pending=True)
     _action(client, "confirm_registrations", pending)
