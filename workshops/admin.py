@@ -234,11 +234,11 @@ class WorkshopAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("bestätigt"), ordering="confirmed_total")
     def confirmed_seats(self, obj: Workshop) -> int:
-        return obj.confirmed_total
+        return getattr(obj, "confirmed_total", 0)
 
     @admin.display(description=_("Warteliste"), ordering="waitlisted_total")
     def waitlisted_seats(self, obj: Workshop) -> int:
-        return obj.waitlisted_total
+        return getattr(obj, "waitlisted_total", 0)
 
     @admin.display(description=_("Listen"))
     def lists(self, obj: Workshop) -> str:

@@ -919,7 +919,8 @@ def _new_code(used: set[str], rng: random.Random) -> str:
 
 def _seed_registrations(workshop: Workshop, spec: DemoWorkshop, *, users, now) -> int:
     """Create the demo registrations of one workshop once; returns how many were created."""
-    rng = random.Random(spec.slug)  # noqa: S311  # nosec B311 - demo data, reproducible
+    # Reproducible demo data, not a secret.
+    rng = random.Random(spec.slug)  # noqa: S311  # nosec B311
     used_codes = set(workshop.registrations.exclude(check_in_code="").values_list("check_in_code", flat=True))
     is_past = workshop.ends_at < now
     created = 0

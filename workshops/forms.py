@@ -1,6 +1,7 @@
 """Forms of the public workshop pages, the check-in view and the admin actions."""
 
 import time
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -160,7 +161,8 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, workshop: Workshop, **kwargs):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
-        self.fields["seats"].choices = [
+        seats = cast(forms.TypedChoiceField, self.fields["seats"])
+        seats.choices = [
             (
                 n,
                 ngettext("%(count)d Person (nur ich)", "%(count)d Personen (ich und %(others)d weitere)", n)
@@ -168,10 +170,10 @@ class RegistrationForm(forms.Form):
             )
             for n in range(1, workshop.max_seats_per_registration + 1)
         ]
-        self.fields["seats"].help_text = _(
-            "Sie können Begleitpersonen mit anmelden, zum Beispiel Familie oder Assistenz."
-        )
-        self.fields["quarter"].queryset = Quarter.objects.filter(district_id=workshop.district_id).order_by("name")
+        seats.help_text = _("Sie können Begleitpersonen mit anmelden, zum Beispiel Familie oder Assistenz.")
+        cast(forms.ModelChoiceField, self.fields["quarter"]).queryset = Quarter.objects.filter(
+            district_id=workshop.district_id
+        ).order_by("name")
         self.fields["privacy_consent"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("core:datenschutz"), _("Datenschutzhinweise lesen")
         )
@@ -180,8 +182,9 @@ class RegistrationForm(forms.Form):
         self.initial["stamp"] = make_form_stamp(workshop_id=workshop.pk)
         if self.is_bound:
             # Show the fresh stamp when the form is rendered again, not the submitted one.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("stamp")] = self.initial["stamp"]
+            data = cast(Any, self.data).copy()  # a QueryDict (or a dict in tests)
+            data[self.add_prefix("stamp")] = self.initial["stamp"]
+            self.data = data
 
     def clean(self):
         cleaned = super().clean()

@@ -135,7 +135,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
     if filters.get("frei"):
         workshops = workshops.filter(status=Workshop.Status.PUBLISHED, seats_held__lt=F("capacity"))
     page = Paginator(workshops, PAGE_SIZE).get_page(request.GET.get("seite"))
-    query = {key: value for key, value in request.GET.items() if key != "seite" and value}
+    query = {key: str(value) for key, value in request.GET.items() if key != "seite" and value}
     return render(
         request,
         "workshops/workshop_list.html",
@@ -596,12 +596,11 @@ def workshop_check_in(request: HttpRequest, slug: str) -> HttpResponse:
     form = CheckInSearchForm(initial={"q": query})
     attendees = workshop.registrations.filter(status__in=CHECK_IN_STATUSES)
     code_match = None
+    found = attendees
     if query:
         code_match = selectors.registration_by_check_in_code(workshop=workshop, code=query)
-        matches = attendees.filter(Q(name__icontains=query) | Q(check_in_code__iexact=query))
-    else:
-        matches = attendees
-    matches = list(matches.order_by("name", "pk")[:200])
+        found = attendees.filter(Q(name__icontains=query) | Q(check_in_code__iexact=query))
+    matches = list(found.order_by("name", "pk")[:200])
     if code_match is not None and code_match.pk not in {r.pk for r in matches}:
         matches.insert(0, code_match)
     totals = attendees.aggregate(
