@@ -69,8 +69,8 @@ class Chart:
     note: str = ""
 
     def transposed(self) -> Chart:
-        """The same data as one row per series (months as columns): compact for up to 12 categories."""
-        if len(self.rows) > 12 or len(self.columns) != 2:
+        """The same data as one row per series (months as columns): compact for up to 13 categories."""
+        if len(self.rows) > 13 or len(self.columns) != 2:
             return self
         columns = [self.columns[0], *[row[0] for row in self.rows]]
         return Chart(self.title, self.svg, columns, [[self.columns[1], *[row[1] for row in self.rows]]], self.note)
@@ -673,6 +673,7 @@ def annual_context(*, parameters: dict, progress: Callable[[int], None]) -> dict
             data=[(row["district"].name, row["held"]) for row in per_district],
             y_label=_("Anzahl"),
             horizontal=True,
+            height=4.0,
             y_max=_count_axis_max(row["held"] for row in per_district),
         ),
         [
