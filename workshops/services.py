@@ -395,15 +395,33 @@ def registration_create(
     return _registration_duplicate(workshop=workshop, email=email, seats=seats)
 
 
+class _NoSeat(Exception):
+    """Rolls the registration's transaction back when the seat statement found no free seat."""
+
+
 def _register_with_seat(*, registration: Registration, consents: list, mail: dict) -> bool:
-    with transaction.atomic():
-        if not _seats_take(workshop=registration.workshop, seats=registration.seats):
-            return False
-        registration.save(force_insert=True)
-        for consent in consents:
-            consent.registration = registration
-        ConsentRecord.objects.bulk_create(consents)
-        outbox_write(**mail)
+    """Insert the registration, its consents and its mail, then hold the seats — all or nothing.
+
+    The conditional UPDATE is the last statement before COMMIT on purpose: the workshop row is locked
+    from that statement to the commit, so concurrent registrations for one workshop wait only for one
+    round trip instead of the whole transaction. No seat: everything is rolled back."""
+    unsafe = settings.WORKSHOPS_SEAT_GUARD == "unsafe"
+    try:
+        with transaction.atomic():
+            if unsafe and not _seats_take_unsafe(workshop=registration.workshop, seats=registration.seats):
+                raise _NoSeat
+            registration.save(force_insert=True)
+            for consent in consents:
+                consent.registration = registration
+            ConsentRecord.objects.bulk_create(consents)
+            outbox_write(**mail)
+            if not unsafe and not _seats_take(workshop=registration.workshop, seats=registration.seats):
+                raise _NoSeat
+    except _NoSeat:
+        for obj in (registration, *consents):
+            obj.pk = None
+            obj._state.adding = True
+        return False
     return True
 
 

@@ -32,7 +32,7 @@ def _server(guard: str) -> Gunicorn:
         env={
             "WORKSHOPS_SEAT_GUARD": guard,
             # widens the window between check and insert of the unsafe path only
-            "WORKSHOPS_UNSAFE_RACE_SECONDS": "0.2",
+            "WORKSHOPS_UNSAFE_RACE_SECONDS": "0.5",
             "CELERY_TASK_ALWAYS_EAGER": "true",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "REGISTRATION_RATE_LIMIT": "off",

@@ -1,0 +1,342 @@
+"""Registration rush: gunicorn (sync workers) on PostgreSQL, 32 concurrent wrk clients.
+
+Phases, all in one run against the same server: GET /healthz, the workshop detail and list pages (and the
+API list), then registrations with distinct e-mail addresses (a) all for one workshop ("rush") and (b)
+spread over 100 workshops, and finally a contended small workshop that must end exactly full. Prints
+requests/s, p50/p95, errors, seats held vs capacity, ratios and the server's peak memory.
+
+    make bench                                  # every bench module
+    .venv/bin/python bench/registration_rush.py # only this one
+
+Needs DATABASE_URL (PostgreSQL: a throw-away database `<name>_bench` is created next to it) and uses
+REDIS_URL as the broker when set (mails then wait in Redis; the queue is purged afterwards). Only loopback,
+bounded duration (BENCH_SECONDS per phase, default 10)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import BASE_DIR, Gunicorn, LoadResult, machine, print_table, with_database, wrk
+
+RUSH_SLUG = "bench-rush"
+CONTENDED_SLUG = "bench-contended"
+SPREAD = 100
+CONTENDED_CAPACITY = 100
+CONNECTIONS = 32
+TARGETS = {
+    "rush_rate": 250.0,
+    "rush_vs_spread": 0.85,
+    "p95_ms": 250.0,
+    "detail_vs_healthz": 0.15,
+    "list_vs_healthz": 0.10,
+}
+
+
+def _registration_lua(path_expr: str, run_id: str) -> str:
+    """wrk script: POST JSON registrations with an e-mail address unique per request (thread + counter)."""
+    return f"""
+local threads = {{}}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+local counter = 0
+request = function()
+  counter = counter + 1
+  local t = tid or 0
+  local path = {path_expr}
+  local body = string.format(
+    '{{"name":"Bench %d-%d","email":"b{run_id}-%d-%d@example.org","privacy_consent":true}}', t, counter, t, counter)
+  return wrk.format("POST", path, {{["Content-Type"] = "application/json"}}, body)
+end
+"""
+
+
+def _env(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "REGISTRATION_RATE_LIMIT": "off",
+        "PYTHONPATH": str(BASE_DIR),
+    }
+
+
+def _recreate_database(base_url: str, name: str) -> str:
+    import psycopg
+
+    admin_url = with_database(base_url, "postgres")
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return with_database(base_url, name)
+
+
+def _drop_database(base_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed() -> None:
+    """Runs in a subprocess with the bench settings: 1 rush workshop, 100 spread ones, 1 contended one."""
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from districts.models import District
+    from workshops.models import Format, Workshop
+
+    district = District.objects.order_by("number").first()
+    fmt, _ = Format.objects.get_or_create(slug="werkstattgespraech", defaults={"name": "Werkstattgespräch"})
+    start = (timezone.now() + timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
+    common = {
+        "district": district,
+        "format": fmt,
+        "description": "Benchmark-Werkstatt: Wir sprechen über Plätze, Wege und Treffpunkte im Stadtteil.",
+        "venue_name": "Freizeitheim Linden",
+        "venue_address": "Windheimstraße 4, 30451 Hannover",
+        "status": Workshop.Status.PUBLISHED,
+        "max_seats_per_registration": 4,
+        "registration_opens_at": timezone.now() - timedelta(days=1),
+    }
+    workshops = [
+        Workshop(
+            title="Rush",
+            slug=RUSH_SLUG,
+            capacity=1_000_000,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            **common,
+        ),
+        Workshop(
+            title="Contended",
+            slug=CONTENDED_SLUG,
+            capacity=CONTENDED_CAPACITY,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            **common,
+        ),
+    ]
+    for n in range(SPREAD):
+        begins = start + timedelta(days=n % 60, hours=n % 3)
+        workshops.append(
+            Workshop(
+                title=f"Werkstatt {n}",
+                slug=f"spread-{n}",
+                capacity=100_000,
+                starts_at=begins,
+                ends_at=begins + timedelta(hours=2),
+                **common,
+            )
+        )
+    Workshop.objects.bulk_create(workshops)
+    quarters = list(district.quarters.all())
+    for workshop in Workshop.objects.all():
+        workshop.quarters.set(quarters[:2])
+
+
+def _check_seats(database_url: str) -> dict:
+    """Counter vs recount vs capacity for every workshop of the bench database."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            """
+            SELECT w.slug, w.capacity, w.seats_held,
+                   COALESCE(SUM(r.seats) FILTER (WHERE r.holds_seats), 0) AS recount,
+                   COUNT(r.id) FILTER (WHERE r.status = 'waitlisted') AS waitlisted,
+                   COUNT(r.id) AS registrations
+            FROM workshops_workshop w LEFT JOIN workshops_registration r ON r.workshop_id = w.id
+            GROUP BY w.id ORDER BY w.slug
+            """
+        ).fetchall()
+    by_slug = {
+        slug: {"capacity": cap, "held": held, "recount": rec, "waitlisted": wl, "registrations": n}
+        for slug, cap, held, rec, wl, n in rows
+    }
+    overbooked = [s for s, v in by_slug.items() if v["held"] > v["capacity"] or v["recount"] > v["capacity"]]
+    drift = [s for s, v in by_slug.items() if v["held"] != v["recount"]]
+    spread = [v for s, v in by_slug.items() if s.startswith("spread-")]
+    return {
+        "rush": by_slug.get(RUSH_SLUG),
+        "contended": by_slug.get(CONTENDED_SLUG),
+        "spread_held": sum(v["held"] for v in spread),
+        "spread_capacity": sum(v["capacity"] for v in spread),
+        "overbooked": overbooked,
+        "drift": drift,
+    }
+
+
+def _purge_broker() -> None:
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        return
+    try:
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        for queue in ("mail", "default", "reports"):
+            client.delete(queue)
+    except Exception as exc:  # the bench result does not depend on it
+        print(f"(could not purge the broker queues: {exc})")
+
+
+def main() -> list[dict]:
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        print("registration_rush: skipped — needs DATABASE_URL=postgres://… (a <name>_bench database is created)")
+        return []
+    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    workers = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+    name = base_url.rsplit("/", 1)[-1].split("?")[0] + "_bench"
+    database_url = _recreate_database(base_url, name)
+    env = _env(database_url)
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True
+        )
+        subprocess.run([sys.executable, "-m", "bench.registration_rush", "seed"], cwd=BASE_DIR, env=env, check=True)
+        server_env = {key: env[key] for key in ("REGISTRATION_RATE_LIMIT", "PYTHONPATH")}
+        with Gunicorn(database_url=database_url, workers=workers, env=server_env) as server:
+            results = _run_phases(server.url, seconds)
+            peak_mb = server.peak_memory_mb()
+            seats = _check_seats(database_url)
+    finally:
+        _purge_broker()
+        if os.environ.get("BENCH_KEEP_DB") != "1":
+            _drop_database(base_url, name)
+    return _report(results, seats, peak_mb=peak_mb, workers=workers, seconds=seconds)
+
+
+def _run_phases(url: str, seconds: int) -> dict[str, LoadResult]:
+    detail_path = f"/werkstaetten/{RUSH_SLUG}/"
+    results: dict[str, LoadResult] = {}
+    # warm-up: every worker has rendered every page once
+    wrk(name="warmup", url=url + detail_path, seconds=2, connections=8)
+    wrk(name="warmup", url=url + "/werkstaetten/", seconds=2, connections=8)
+    phases = [
+        ("healthz", url + "/healthz", ""),
+        ("detail", url + detail_path, ""),
+        ("list", url + "/werkstaetten/", ""),
+        ("api_list", url + "/api/v1/workshops/", ""),
+        ("api_detail", url + f"/api/v1/workshops/{RUSH_SLUG}/", ""),
+        (
+            "rush",
+            url,
+            _registration_lua(f'"/api/v1/workshops/{RUSH_SLUG}/registrations/"', uuid.uuid4().hex[:8]),
+        ),
+        (
+            "spread",
+            url,
+            _registration_lua(
+                '"/api/v1/workshops/spread-" .. ((counter * 7 + t) % ' + str(SPREAD) + ') .. "/registrations/"',
+                uuid.uuid4().hex[:8],
+            ),
+        ),
+    ]
+    for name, target, lua in phases:
+        results[name] = wrk(name=name, url=target, lua=lua, seconds=seconds, connections=CONNECTIONS)
+        time.sleep(1)
+    results["contended"] = wrk(
+        name="contended",
+        url=url,
+        lua=_registration_lua(f'"/api/v1/workshops/{CONTENDED_SLUG}/registrations/"', uuid.uuid4().hex[:8]),
+        seconds=3,
+        connections=CONNECTIONS,
+    )
+    return results
+
+
+def _report(results: dict[str, LoadResult], seats: dict, *, peak_mb: float, workers: int, seconds: int) -> list[dict]:
+    healthz = results["healthz"].rate or 1
+    rows = [
+        [r.name, f"{r.rate:,.0f}", f"{r.p50_ms:.1f}", f"{r.p95_ms:.1f}", f"{r.p99_ms:.1f}", r.errors, r.requests]
+        for r in results.values()
+    ]
+    print()
+    print(f"registration_rush — {workers} gunicorn sync workers, {CONNECTIONS} clients, {seconds} s per phase")
+    print_table(rows, ["phase", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "requests"])
+    rush, spread = results["rush"], results["spread"]
+    ratios = {
+        "rush_vs_spread": rush.rate / (spread.rate or 1),
+        "detail_vs_healthz": results["detail"].rate / healthz,
+        "list_vs_healthz": results["list"].rate / healthz,
+        "api_list_vs_healthz": results["api_list"].rate / healthz,
+        "rush_vs_healthz": rush.rate / healthz,
+    }
+    errors = sum(r.errors for r in results.values())
+    rush_seats, contended_seats = seats["rush"], seats["contended"]
+    print()
+    print(
+        f"seats: rush held {rush_seats['held']:,} of {rush_seats['capacity']:,} (recount {rush_seats['recount']:,}); "
+        f"spread held {seats['spread_held']:,} of {seats['spread_capacity']:,}; "
+        f"contended held {contended_seats['held']} of {contended_seats['capacity']} "
+        f"(recount {contended_seats['recount']}, waitlisted {contended_seats['waitlisted']})"
+    )
+    print(f"overbooked workshops: {len(seats['overbooked'])}; counter drift: {len(seats['drift'])}")
+    print("ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
+    print(f"gunicorn peak memory (master + workers, sum of VmHWM): {peak_mb:.0f} MiB")
+    checks = {
+        f"rush >= {TARGETS['rush_rate']:.0f}/s": rush.rate >= TARGETS["rush_rate"],
+        f"rush >= {TARGETS['rush_vs_spread']}x spread": ratios["rush_vs_spread"] >= TARGETS["rush_vs_spread"],
+        f"p95 < {TARGETS['p95_ms']:.0f} ms (rush, spread)": max(rush.p95_ms, spread.p95_ms) < TARGETS["p95_ms"],
+        "0 errors": errors == 0,
+        "0 overbooking, counter == recount": not seats["overbooked"] and not seats["drift"],
+        "contended workshop exactly full": contended_seats["held"] == contended_seats["capacity"],
+        f"detail >= {TARGETS['detail_vs_healthz']}x healthz": ratios["detail_vs_healthz"]
+        >= TARGETS["detail_vs_healthz"],
+        f"list >= {TARGETS['list_vs_healthz']}x healthz": ratios["list_vs_healthz"] >= TARGETS["list_vs_healthz"],
+    }
+    print("targets: " + "; ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in checks.items()))
+    record = {
+        "benchmark": "registration_rush",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "workers": workers,
+        "connections": CONNECTIONS,
+        "seconds": seconds,
+        "phases": {
+            name: {
+                "rate": round(r.rate, 1),
+                "p50_ms": r.p50_ms,
+                "p95_ms": r.p95_ms,
+                "p99_ms": r.p99_ms,
+                "errors": r.errors,
+                "requests": r.requests,
+            }
+            for name, r in results.items()
+        },
+        "ratios": {k: round(v, 3) for k, v in ratios.items()},
+        "seats": seats,
+        "peak_memory_mb": round(peak_mb),
+        "targets": checks,
+    }
+    out = BASE_DIR / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "registration_rush.json").write_text(json.dumps(record, indent=2, default=str))
+    return [
+        {"benchmark": "registration_rush", "metric": f"{name} req/s", "value": f"{r.rate:,.0f}"}
+        for name, r in results.items()
+    ] + [{"benchmark": "registration_rush", "metric": k, "value": f"{v:.2f}"} for k, v in ratios.items()]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["seed"]:
+        seed()
+    else:
+        main()
