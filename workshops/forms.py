@@ -17,7 +17,6 @@ from .models import Format, Workshop
 
 # Seconds a person needs at least to fill in the registration form; bots submit at once. A too fast
 # submission is shown again with a fresh timestamp (a person just sends it once more), never rejected.
-DEFAULT_MIN_FILL_SECONDS = 3
 FORM_STAMP_SALT = "workshops.registration-form"
 
 
@@ -211,7 +210,7 @@ class RegistrationForm(forms.Form):
         started = read_form_stamp(self.data_stamp, workshop_id=self.workshop.pk)
         if started is None:
             return True
-        minimum = getattr(settings, "REGISTRATION_MIN_FILL_SECONDS", DEFAULT_MIN_FILL_SECONDS)
+        minimum = settings.REGISTRATION_MIN_FILL_SECONDS
         return ((now or time.time()) - started) < minimum
 
 

@@ -251,6 +251,8 @@ LOGGING = {
 
 # Registration rate limit, e.g. "20/m"; "off" disables it (benchmarks).
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="20/m")
+# A registration form sent back sooner than this after it was shown is asked again (bots; people never wait).
+REGISTRATION_MIN_FILL_SECONDS = env.int("REGISTRATION_MIN_FILL_SECONDS", default=3)
 
 # --- workshops (registration) -----------------------------------------------------------------------------
 # Seats are held 24 h for the double opt-in and offered 48 h to the waiting list; both end at the start at the

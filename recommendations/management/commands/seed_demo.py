@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Create or refresh demo data (accounts per role, workshops, reflections, recommendations)."
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".prod"):
+        if (getattr(settings, "SETTINGS_MODULE", None) or "").endswith(".prod"):
             raise CommandError("seed_demo never runs with production settings.")
         with transaction.atomic():
             users = seed_accounts()
