@@ -260,3 +260,46 @@ def test_schema_documents_the_workshop_endpoints(api):
     assert response.status_code == 200
     assert "/api/v1/workshops/{slug}/registrations/" in text
     assert "starts_after" in text and "RegistrationRequest" in text
+
+
+# --- rate limit -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("20/m", (20, 60)), ("100/h", (100, 3600)), ("5/10m", (5, 600)), ("3/s", (3, 1)), ("1/d", (1, 86400))],
+)
+def test_rate_is_parsed(value, expected):
+    from workshops.ratelimit import parse_rate
+
+    rate = parse_rate(value)
+    assert (rate.count, rate.seconds) == expected
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "", None])
+def test_rate_off_means_no_limit(value):
+    from workshops.ratelimit import parse_rate
+
+    assert parse_rate(value) is None
+
+
+def test_nonsense_rate_raises():
+    from workshops.ratelimit import parse_rate
+
+    with pytest.raises(ValueError):
+        parse_rate("twenty per minute")
+
+
+def test_rate_limit_keys_do_not_contain_the_address():
+    from workshops.ratelimit import _key
+
+    assert "erika" not in _key("email", "erika@example.org")
+
+
+def test_throttled_answer_carries_retry_after(api, settings):
+    settings.REGISTRATION_RATE_LIMIT = "1/m"
+    workshop = WorkshopFactory(capacity=50)
+    post(api, workshop, body(email="a@example.org"))
+    response = post(api, workshop, body(email="b@example.org"))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
