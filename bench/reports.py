@@ -269,6 +269,13 @@ def _report(results: dict, *, params: dict, runs: int, seed_seconds: float | Non
         kind: statistics.median(m["data_s"] for m in measured) / by_kind[kind] for kind, measured in results.items()
     }
     peak = max(m["peak_mb"] for measured in results.values() for m in measured)
+    overall = sum(statistics.median(m["data_s"] for m in measured) for measured in results.values()) / sum(
+        by_kind.values()
+    )
+    print(f"data + charts share over all four reports: {overall * 100:.1f} %")
+    summary.append(
+        {"benchmark": "reports (all kinds)", "metric": "data+charts share", "value": f"{overall * 100:.1f} %"}
+    )
     checks = [
         ("district report ≤ 10 s", by_kind["district"] <= TARGETS["district_s"]),
         ("recommendations document ≤ 30 s", by_kind["recommendations"] <= TARGETS["recommendations_s"]),
