@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -502,7 +503,8 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _get_job(request, pk)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404
-    filename = job.file.name.rsplit("/", 1)[-1]
+    # The stored name may carry a storage suffix; the download is named after the report.
+    filename = f"{slugify(job.title)[:90] or job.kind}-{timezone.localtime(job.created_at):%Y-%m-%d}.pdf"
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
 
 

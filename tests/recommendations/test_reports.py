@@ -54,3 +54,28 @@ def test_annual_evaluation_contains_key_figures_and_status(report_data):
     assert "Linden-Limmer" in text
     assert "Anteil in Eigenregie" in text
     assert "Beschlossen" in text
+
+
+def test_pdf_is_tagged_german_with_title_and_pdf_ua_identification(report_data):
+    import io
+
+    from pypdf import PdfReader
+
+    result, _text = render("annual", {"year": report_data["year"]})
+    reader = PdfReader(io.BytesIO(result.pdf))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "de"
+    assert root["/MarkInfo"]["/Marked"] is True
+    assert "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] is True
+    assert reader.metadata.title == result.title
+    assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
+
+
+def test_rendering_fetches_nothing_but_our_static_files(report_data):
+    from core.pdf import ForbiddenResource, StaticOnlyURLFetcher
+
+    fetcher = StaticOnlyURLFetcher()
+    assert fetcher.fetch("http://127.0.0.1:8000/static/recommendations/report.css")
+    with pytest.raises(ForbiddenResource):
+        fetcher.fetch("https://example.org/tracker.png")
