@@ -65,9 +65,9 @@ def test_pdf_is_tagged_german_with_title_and_pdf_ua_identification(report_data):
     reader = PdfReader(io.BytesIO(result.pdf))
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "de"
-    assert root["/MarkInfo"]["/Marked"] is True
+    assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
-    assert root["/ViewerPreferences"]["/DisplayDocTitle"] is True
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     assert reader.metadata.title == result.title
     assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
 
