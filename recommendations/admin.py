@@ -239,12 +239,15 @@ class RecommendationAdmin(admin.ModelAdmin):
         if formset.model is not Milestone:
             return super().save_formset(request, form, formset, change)
         recommendation = form.instance
+        # The admin's change message reads these; milestones are written by the services below.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for milestone_form in formset.forms:
             if not milestone_form.has_changed() or not milestone_form.is_valid():
                 continue
             data = milestone_form.cleaned_data
             instance = milestone_form.instance
             if data.get("DELETE") and instance.pk:
+                formset.deleted_objects.append(instance)
                 instance.delete()
                 continue
             if not instance.pk:
@@ -253,11 +256,13 @@ class RecommendationAdmin(admin.ModelAdmin):
                 )
                 if data.get("done_on"):
                     services.milestone_complete(milestone=added, done_on=data["done_on"], by=request.user)
+                formset.new_objects.append(added)
                 continue
             previous = Milestone.objects.get(pk=instance.pk)
             done_on = data.get("done_on")
             instance.done_on = previous.done_on
             instance.save()
+            formset.changed_objects.append((instance, milestone_form.changed_data))
             if done_on and not previous.done_on:
                 services.milestone_complete(milestone=instance, done_on=done_on, by=request.user)
         return None

@@ -388,3 +388,54 @@ def test_admin_request_form_creates_a_job(client, django_capture_on_commit_callb
     assert response.status_code == 302
     job = ReportJob.objects.get()
     assert (job.kind, job.parameters, job.requested_by) == ("annual", {"year": 2026}, user)
+
+
+def test_admin_change_adopts_and_edits_through_the_services(client, tracker_data):
+    user = fachteam_user()
+    login_with_mfa(client, user)
+    recommendation = tracker_data["mitte"]
+    url = f"/admin/recommendations/recommendation/{recommendation.pk}/change/"
+    assert client.get(url).status_code == 200
+    data = {
+        "title": recommendation.title,
+        "text": "Neuer Text aus der Verwaltung.",
+        "rationale": recommendation.rationale,
+        "change_note": "im Admin überarbeitet",
+        "field": recommendation.field_id,
+        "addressee": recommendation.addressee,
+        "responsible_unit": recommendation.responsible_unit,
+        "districts": [d.pk for d in recommendation.districts.all()],
+        "priority": recommendation.priority,
+        "due_date": "",
+        "progress": "0",
+        "workshops": [tracker_data["workshop"].pk],
+        "insights": "",
+        "reflections": "",
+        "transition_to": "adopted",
+        "transition_note": "Im Bezirksrat beschlossen.",
+        "transition_reason": "",
+        "milestones-TOTAL_FORMS": "1",
+        "milestones-INITIAL_FORMS": "0",
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "1000",
+        "milestones-0-title": "Sitzung vorbereiten",
+        "milestones-0-due_date": "",
+        "milestones-0-done_on": "",
+        "milestones-0-order": "0",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+        "_save": "Sichern",
+    }
+    for prefix in ("history", "versions", "endorsements"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.ADOPTED
+    assert recommendation.text == "Neuer Text aus der Verwaltung."
+    assert recommendation.versions.count() == 1  # the factory made none; the edit made one
+    kinds = list(recommendation.history.values_list("kind", flat=True))
+    assert kinds.count("status") == 1 and "edited" in kinds and "evidence" in kinds and "milestone" in kinds
+    assert recommendation.milestones.get().title == "Sitzung vorbereiten"
