@@ -379,9 +379,8 @@ def registration_create(
             return RegistrationResult(registration=registration, status=Status.PENDING, duplicate=False)
         # No seat: release this workshop's expired holds and offers (they go to the waiting list first),
         # then try once more; otherwise the waiting list.
-        holds_expire(workshop_id=workshop.pk)
-        offers_expire(workshop_id=workshop.pk)
-        if _register_with_seat(registration=registration, consents=consents, mail=confirm_mail):
+        released = holds_expire(workshop_id=workshop.pk) + offers_expire(workshop_id=workshop.pk)
+        if released and _register_with_seat(registration=registration, consents=consents, mail=confirm_mail):
             return RegistrationResult(registration=registration, status=Status.PENDING, duplicate=False)
         if not selectors.workshop_waitlist_open(workshop=workshop, now=_now()):
             raise WorkshopFull()
