@@ -108,15 +108,15 @@ class MilestoneInline(admin.TabularInline):
 
 class VersionInline(ReadOnlyInline):
     model = RecommendationVersion
-    fields = ["number", "title", "note", "created_by", "created_at"]
-    readonly_fields = fields
+    fields = ("number", "title", "note", "created_by", "created_at")
+    readonly_fields = ("number", "title", "note", "created_by", "created_at")
     verbose_name_plural = _("Fassungen (Änderungen auf der Seite „Fassungen“ der Empfehlung)")
 
 
 class HistoryInline(ReadOnlyInline):
     model = HistoryEntry
-    fields = ["created_at", "kind", "from_status", "to_status", "note", "actor"]
-    readonly_fields = fields
+    fields = ("created_at", "kind", "from_status", "to_status", "note", "actor")
+    readonly_fields = ("created_at", "kind", "from_status", "to_status", "note", "actor")
 
 
 class CommentInline(admin.TabularInline):
@@ -124,8 +124,8 @@ class CommentInline(admin.TabularInline):
 
     model = Comment
     extra = 0
-    fields = ["created_at", "author", "text"]
-    readonly_fields = fields
+    fields = ("created_at", "author", "text")
+    readonly_fields = ("created_at", "author", "text")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -133,8 +133,8 @@ class CommentInline(admin.TabularInline):
 
 class EndorsementInline(ReadOnlyInline):
     model = Endorsement
-    fields = ["user", "created_at"]
-    readonly_fields = fields
+    fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at")
 
 
 @admin.register(Recommendation)
@@ -320,7 +320,7 @@ class ReportJobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["title"]
     date_hierarchy = "created_at"
-    readonly_fields = [
+    readonly_fields = (
         "title",
         "kind",
         "parameters",
@@ -335,7 +335,7 @@ class ReportJobAdmin(admin.ModelAdmin):
         "finished_at",
         "timings",
         "download",
-    ]
+    )
     fields = readonly_fields
     actions = ["retry"]
 

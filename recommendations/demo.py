@@ -11,7 +11,7 @@ with versions, history, comments, endorsements and milestones (bulk inserts, no 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -35,8 +35,14 @@ from .models import (
 Status = Recommendation.Status
 Addressee = Recommendation.Addressee
 
-PATH = [Status.CONSULTATION, Status.ADOPTED, Status.IN_PROGRESS, Status.IMPLEMENTED]
+PATH: list[str] = [Status.CONSULTATION, Status.ADOPTED, Status.IN_PROGRESS, Status.IMPLEMENTED]
 NOTIFYING_DEMO = "feste-ansprechperson-im-bezirk"
+STATUS_NOTES: dict[str, str] = {
+    Status.CONSULTATION: "Zur Abstimmung im Beteiligungsnetzwerk und mit den Fachbereichen.",
+    Status.ADOPTED: "Beschlossen in der Steuerungsrunde.",
+    Status.IN_PROGRESS: "Umsetzung hat begonnen.",
+    Status.IMPLEMENTED: "Umgesetzt.",
+}
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,6 @@ class DemoRecommendation:
     milestones: tuple[tuple[str, int, bool], ...] = ()  # (title, due in days, done)
     comments: tuple[str, ...] = ()
     endorsed: bool = False
-    notes: dict = field(default_factory=dict)
 
 
 DEMO = [
@@ -286,12 +291,7 @@ def seed(*, users, stdout) -> None:
                 )
             elif spec.status != Status.DRAFT:
                 for status in PATH[: PATH.index(spec.status) + 1]:
-                    note = {
-                        Status.CONSULTATION: "Zur Abstimmung im Beteiligungsnetzwerk und mit den Fachbereichen.",
-                        Status.ADOPTED: "Beschlossen in der Steuerungsrunde.",
-                        Status.IN_PROGRESS: "Umsetzung hat begonnen.",
-                        Status.IMPLEMENTED: "Umgesetzt.",
-                    }[status]
+                    note = STATUS_NOTES[status]
                     # One recommendation mails its registrants (visible in the outbox); the rest stay quiet.
                     services.recommendation_transition(
                         recommendation=recommendation,
@@ -415,25 +415,25 @@ def seed_scale(*, recommendations: int, stdout) -> None:
                 )
             )
         history.append(HistoryEntry(recommendation=r, kind=HistoryEntry.Kind.CREATED, to_status=Status.DRAFT))
-        path = (
+        path: list[str] = (
             [Status.REJECTED]
             if r.status == Status.REJECTED
             else PATH[: PATH.index(r.status) + 1]
             if r.status in PATH
             else []
         )
-        previous = Status.DRAFT
-        for status in path:
+        previous: str = Status.DRAFT
+        for step in path:
             history.append(
                 HistoryEntry(
                     recommendation=r,
                     kind=HistoryEntry.Kind.STATUS,
                     from_status=previous,
-                    to_status=status,
+                    to_status=step,
                     note="Lastprobe",
                 )
             )
-            previous = status
+            previous = step
         for c in range(rng.randint(0, 3)):
             comments.append(
                 Comment(recommendation=r, author=members[(r.pk + c) % len(members)], text=rng.choice(SENTENCES))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,16 +25,17 @@ class TrackerFilterForm(forms.Form):
 
     def __init__(self, *args, show_drafts: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields  # typed access to the fields' own attributes
         statuses = [
             (value, label)
             for value, label in Recommendation.Status.choices
             if show_drafts or value != Recommendation.Status.DRAFT
         ]
-        self.fields["status"].choices = [("", _("alle")), *statuses]
-        self.fields["field"].choices = [("", _("alle"))] + [
+        fields["status"].choices = [("", _("alle")), *statuses]
+        fields["field"].choices = [("", _("alle"))] + [
             (f.slug, f.name) for f in FieldOfAction.objects.filter(is_active=True).order_by("order")
         ]
-        self.fields["district"].choices = [("", _("alle")), (CITY_WIDE, _("stadtweit"))] + [
+        fields["district"].choices = [("", _("alle")), (CITY_WIDE, _("stadtweit"))] + [
             (d.slug, f"{d.number}. {d.name}") for d in District.objects.order_by("number")
         ]
 
@@ -114,18 +117,19 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         workshop_ids = recommendation.workshops.values("pk")
-        self.fields["insights"].queryset = (
+        fields: dict[str, Any] = self.fields
+        fields["insights"].queryset = (
             Insight.objects.filter(
                 reflection__workshop__in=workshop_ids, reflection__status=Reflection.Status.SUBMITTED
             )
             .select_related("reflection__workshop")
             .order_by("reflection__workshop__starts_at", "order", "pk")
         )
-        self.fields["insights"].label_from_instance = lambda i: f"{i.text} ({i.reflection.workshop.title})"
-        self.fields["reflections"].queryset = (
+        fields["insights"].label_from_instance = lambda i: f"{i.text} ({i.reflection.workshop.title})"
+        fields["reflections"].queryset = (
             Reflection.objects.submitted().filter(workshop__in=workshop_ids).select_related("workshop", "author")
         )
-        self.fields["reflections"].label_from_instance = lambda r: (
+        fields["reflections"].label_from_instance = lambda r: (
             f"{r.workshop.title}: {(r.public_summary or _('ohne öffentliche Zusammenfassung'))[:120]}"
         )
         self.initial.setdefault("insights", list(recommendation.insights.values_list("pk", flat=True)))
@@ -147,7 +151,8 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Recommendation.Status.choices)
-        self.fields["to_status"].choices = [(s, labels[s]) for s in recommendation.allowed_transitions]
+        fields: dict[str, Any] = self.fields
+        fields["to_status"].choices = [(s, labels[s]) for s in recommendation.allowed_transitions]
 
     def clean(self):
         cleaned = super().clean()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
+from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractQuarter
@@ -430,7 +431,7 @@ def district_context(*, parameters: dict, progress: Callable[[int], None]) -> di
     for w in held:
         local = timezone.localtime(w.starts_at)
         months[(local.year, local.month)] += 1
-    month_keys = []
+    month_keys: list[tuple[int, int]] = []
     cursor = date(start.year, start.month, 1)
     while cursor <= end and len(month_keys) < 36:
         month_keys.append((cursor.year, cursor.month))
@@ -524,8 +525,8 @@ def annual_context(*, parameters: dict, progress: Callable[[int], None]) -> dict
     since, until = _period(date(year, 1, 1), date(year, 12, 31))
     in_year = Q(starts_at__gte=since, starts_at__lt=until)
     districts = list(District.objects.order_by("number"))
-    workshop_rows = {
-        row["district_id"]: row
+    workshop_rows: dict[int, dict[str, Any]] = {
+        row["district_id"]: dict(row)
         for row in Workshop.objects.filter(in_year, status__in=HELD)
         .values("district_id")
         .order_by()
@@ -587,8 +588,8 @@ def annual_context(*, parameters: dict, progress: Callable[[int], None]) -> dict
     trend: dict[int, dict[int, float]] = defaultdict(dict)
     for row in trend_rows:
         trend[row["criterion_id"]][row["q"]] = round(float(row["avg"]), 2)
-    eigen_rows = {
-        row["q"]: row
+    eigen_rows: dict[int, dict[str, Any]] = {
+        row["q"]: dict(row)
         for row in Workshop.objects.filter(in_year, status__in=HELD)
         .annotate(q=ExtractQuarter("starts_at"))
         .values("q")
@@ -629,10 +630,10 @@ def annual_context(*, parameters: dict, progress: Callable[[int], None]) -> dict
             [[f"{keys[c.pk]} {c.name}", *[_fmt_num(trend[c.pk].get(q)) for q in range(1, 5)]] for c in used_criteria],
         )
     progress(35)
-    eigen_data = []
+    eigen_data: list[tuple[str, float | None]] = []
     for q in range(1, 5):
-        row = eigen_rows.get(q, {})
-        eigen_data.append((quarter_labels[q - 1], _share(row.get("eigenregie", 0), row.get("held", 0))))
+        quarter_row = eigen_rows.get(q, {})
+        eigen_data.append((quarter_labels[q - 1], _share(quarter_row.get("eigenregie", 0), quarter_row.get("held", 0))))
     eigen_chart = Chart(
         _("Anteil der Werkstätten in Eigenregie"),
         charts.line_chart_svg(

@@ -85,7 +85,7 @@ def export_rows(*, filters: TrackerFilters) -> list[list]:
                 r.due_date.isoformat() if r.due_date else "",
                 r.progress,
                 r.status_changed_at.date().isoformat() if r.status_changed_at else "",
-                r.endorsement_count,
+                r.endorsement_count,  # type: ignore[attr-defined]  # annotated in tracker_list
                 "; ".join(w.title for w in r.workshops.all()),
                 r.text,
                 r.rejection_reason,
@@ -234,7 +234,7 @@ def version_diff(old: RecommendationVersion | None, new: RecommendationVersion) 
     """Diff of title, text and rationale between two versions (against empty for the first version)."""
     result = []
     for name in ("title", "text", "rationale"):
-        label = str(RecommendationVersion._meta.get_field(name).verbose_name)
+        label = str(RecommendationVersion._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
         before = getattr(old, name) if old else ""
         after = getattr(new, name)
         result.append(FieldDiff(label, text_diff(before, after), before != after))

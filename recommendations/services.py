@@ -95,6 +95,10 @@ def _history(*, recommendation: Recommendation, kind: str, by, note: str = "", *
     return HistoryEntry.objects.create(recommendation=recommendation, kind=kind, actor=by, note=note, **extra)
 
 
+def _field_label(name: str) -> str:
+    return str(getattr(Recommendation._meta.get_field(name), "verbose_name", name))
+
+
 def _user(by):
     return by if by is not None and getattr(by, "is_authenticated", False) and by.pk else None
 
@@ -196,8 +200,8 @@ def recommendation_update(
         return recommendation
     recommendation.full_clean(exclude=["slug"])
     recommendation.save()
-    if districts_changed:
-        recommendation.districts.set(list(districts))
+    if districts_changed and districts is not None:
+        recommendation.districts.set(districts)
     if wording_changed:
         version = _add_version(recommendation=recommendation, by=by, note=note)
         _history(
@@ -207,9 +211,9 @@ def recommendation_update(
             note=note or _("Fassung %(number)s") % {"number": version.number},
         )
     if detail_changed or districts_changed:
-        names = [str(Recommendation._meta.get_field(n).verbose_name) for n in detail_changed]
+        names = [_field_label(n) for n in detail_changed]
         if districts_changed:
-            names.append(str(Recommendation._meta.get_field("districts").verbose_name))
+            names.append(_field_label("districts"))
         _history(
             recommendation=recommendation,
             kind=HistoryEntry.Kind.CHANGED,
@@ -485,10 +489,10 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
     yields one file."""
     from . import reports
 
-    job, token = _claim(job_id)
-    if token is None:
-        return job
-    assert job is not None
+    claimed, token = _claim(job_id)
+    if claimed is None or token is None:
+        return claimed
+    job: ReportJob = claimed
 
     def progress(percent: int) -> None:
         ReportJob.objects.filter(pk=job.pk, run_token=token).update(progress=max(0, min(int(percent), 99)))
@@ -538,11 +542,15 @@ def report_job_retry(*, job: ReportJob, by=None) -> ReportJob:
     return job
 
 
+def _enqueue_after_commit(job_id: int) -> None:
+    from .tasks import report_generate
+
+    transaction.on_commit(lambda: report_generate.delay(job_id))
+
+
 def report_jobs_requeue_stuck(*, now=None) -> int:
     """Requeue jobs stuck in "running" beyond their time limit (a worker died). After REPORT_JOB_MAX_ATTEMPTS
     runs a job is marked failed instead. Also re-sends jobs queued long ago whose message got lost."""
-    from .tasks import report_generate
-
     now = now or timezone.now()
     requeued = 0
     stuck_ids = list(
@@ -555,9 +563,9 @@ def report_jobs_requeue_stuck(*, now=None) -> int:
             status=ReportJob.Status.QUEUED, created_at__lt=now - settings.REPORT_JOB_TIME_LIMIT
         ).values_list("pk", flat=True)
     )
-    for job_id in stuck_ids:
+    for stuck_id in stuck_ids:
         with transaction.atomic():
-            job = ReportJob.objects.select_for_update().filter(pk=job_id, status=ReportJob.Status.RUNNING).first()
+            job = ReportJob.objects.select_for_update().filter(pk=stuck_id, status=ReportJob.Status.RUNNING).first()
             if job is None or not _is_stale(job, now=now):
                 continue
             if job.attempts >= settings.REPORT_JOB_MAX_ATTEMPTS:
@@ -571,9 +579,9 @@ def report_jobs_requeue_stuck(*, now=None) -> int:
             job.run_token = None
             job.progress = 0
             job.save(update_fields=["status", "run_token", "progress"])
-            transaction.on_commit(lambda pk=job.pk: report_generate.delay(pk))
+            _enqueue_after_commit(job.pk)
             requeued += 1
-    for job_id in lost_ids:
-        transaction.on_commit(lambda pk=job_id: report_generate.delay(pk))
+    for lost_id in lost_ids:
+        _enqueue_after_commit(lost_id)
         requeued += 1
     return requeued

@@ -28,7 +28,7 @@ from .forms import (
     TrackerFilterForm,
     TransitionForm,
 )
-from .models import Milestone, Recommendation, ReportJob
+from .models import Endorsement, Milestone, Recommendation, ReportJob
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -199,7 +199,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
         .order_by("status", "-updated_at")
     )
     endorsed = set(
-        request.user.recommendation_endorsements.filter(recommendation__status__in=open_statuses).values_list(
+        Endorsement.objects.filter(user_id=request.user.pk or 0, recommendation__status__in=open_statuses).values_list(
             "recommendation_id", flat=True
         )
     )
@@ -372,7 +372,7 @@ def transition(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return _back(recommendation, "steuerung")
 
 

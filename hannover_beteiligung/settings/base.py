@@ -333,5 +333,6 @@ CELERY_BEAT_SCHEDULE["report-sweep"] = {
     "schedule": timedelta(minutes=5),
 }
 # WeasyPrint logs every layout step at INFO; keep warnings and errors (e.g. PDF/UA problems) only.
-LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
-LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+LOGGING["loggers"].update(  # type: ignore[attr-defined]
+    {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}}
+)
