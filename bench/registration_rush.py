@@ -27,7 +27,16 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import BASE_DIR, Gunicorn, LoadResult, machine, print_table, with_database, wrk
+from bench.server import (
+    BASE_DIR,
+    Gunicorn,
+    LoadResult,
+    machine,
+    postgres_cpu_seconds,
+    print_table,
+    with_database,
+    wrk,
+)
 
 RUSH_SLUG = "bench-rush"
 CONTENDED_SLUG = "bench-contended"
@@ -215,7 +224,7 @@ def main() -> list[dict]:
         server_env = {key: env[key] for key in ("REGISTRATION_RATE_LIMIT", "PYTHONPATH")}
         load_before = os.getloadavg()[0]
         with Gunicorn(database_url=database_url, workers=workers, env=server_env) as server:
-            results = _run_phases(server.url, seconds)
+            results, cpu = _run_phases(server, database_url, name, seconds)
             peak_mb = server.peak_memory_mb()
             seats = _check_seats(database_url)
     finally:
@@ -223,10 +232,14 @@ def main() -> list[dict]:
         if os.environ.get("BENCH_KEEP_DB") != "1":
             _drop_database(base_url, name)
     load = (load_before, os.getloadavg()[0])
-    return _report(results, seats, peak_mb=peak_mb, workers=workers, seconds=seconds, load=load)
+    return _report(results, seats, cpu=cpu, peak_mb=peak_mb, workers=workers, seconds=seconds, load=load)
 
 
-def _run_phases(url: str, seconds: int) -> dict[str, LoadResult]:
+def _run_phases(server: Gunicorn, database_url: str, database: str, seconds: int) -> tuple[dict, dict]:
+    """Run every phase; returns the pooled load results and the CPU seconds used per phase by the app
+    (gunicorn), the database backends and the load generator — figures that background load on a shared
+    machine distorts much less than rates."""
+    url = server.url
     detail_path = f"/werkstaetten/{RUSH_SLUG}/"
     results: dict[str, LoadResult] = {}
     # warm-up: every worker has rendered every page once
@@ -252,11 +265,19 @@ def _run_phases(url: str, seconds: int) -> dict[str, LoadResult]:
     rounds = int(os.environ.get("BENCH_ROUNDS", "2"))
     per_round = max(seconds // rounds, 2)
     collected: dict[str, list[LoadResult]] = {name: [] for name, _t, _l in phases}
+    cpu: dict[str, dict[str, float]] = {}
     for _round in range(rounds):
         for name, target, lua in phases:
             # every round gets fresh e-mail addresses: a repeated address would be a duplicate (no new seat)
             script = _registration_lua(lua, uuid.uuid4().hex[:8]) if name in registering else ""
-            collected[name].append(wrk(name=name, url=target, lua=script, seconds=per_round, connections=CONNECTIONS))
+            app_before, db_before = server.cpu_seconds(), postgres_cpu_seconds(database_url, database)
+            run = wrk(name=name, url=target, lua=script, seconds=per_round, connections=CONNECTIONS)
+            app_after, db_after = server.cpu_seconds(), postgres_cpu_seconds(database_url, database)
+            totals = cpu.setdefault(name, {"app": 0.0, "db": 0.0, "client": 0.0})
+            totals["app"] += app_after - app_before
+            totals["db"] += max(db_after - db_before, 0.0)
+            totals["client"] += run.cpu_client_s
+            collected[name].append(run)
             time.sleep(0.5)
     for name, runs in collected.items():
         results[name] = LoadResult(
@@ -275,11 +296,18 @@ def _run_phases(url: str, seconds: int) -> dict[str, LoadResult]:
         seconds=3,
         connections=CONNECTIONS,
     )
-    return results
+    return results, cpu
 
 
 def _report(
-    results: dict[str, LoadResult], seats: dict, *, peak_mb: float, workers: int, seconds: int, load: tuple
+    results: dict[str, LoadResult],
+    seats: dict,
+    *,
+    cpu: dict,
+    peak_mb: float,
+    workers: int,
+    seconds: int,
+    load: tuple,
 ) -> list[dict]:
     healthz = results["healthz"].rate or 1
     rows = [
@@ -290,6 +318,26 @@ def _report(
     print(f"registration_rush — {workers} gunicorn sync workers, {CONNECTIONS} clients, {seconds} s per phase")
     print("(p50: mean over rounds; p95/p99: worst round)")
     print_table(rows, ["phase", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "requests"])
+    cores = os.cpu_count() or 1
+    cpu_rows, cpu_ms = [], {}
+    for name, used in cpu.items():
+        requests = max(results[name].requests, 1)
+        per = {part: used[part] * 1000 / requests for part in ("app", "db", "client")}
+        cpu_ms[name] = {**{k: round(v, 2) for k, v in per.items()}, "cpu_bound_rate": cores * 1000 / sum(per.values())}
+        cpu_rows.append(
+            [
+                name,
+                f"{per['app']:.2f}",
+                f"{per['db']:.2f}",
+                f"{per['client']:.2f}",
+                f"{cpu_ms[name]['cpu_bound_rate']:,.0f}",
+            ]
+        )
+    print()
+    print(
+        f"CPU per request (ms) and the rate {cores} idle cores could sustain at that cost (app + db + load generator):"
+    )
+    print_table(cpu_rows, ["phase", "app", "db", "wrk", "cpu-bound req/s"])
     rush, spread = results["rush"], results["spread"]
     ratios = {
         "rush_vs_spread": rush.rate / (spread.rate or 1),
@@ -347,6 +395,7 @@ def _report(
             for name, r in results.items()
         },
         "ratios": {k: round(v, 3) for k, v in ratios.items()},
+        "cpu_ms_per_request": cpu_ms,
         "seats": seats,
         "peak_memory_mb": round(peak_mb),
         "load_average_before_after": [round(v, 2) for v in load],

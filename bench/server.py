@@ -131,6 +131,10 @@ class Gunicorn:
             workers = []
         return [self.process.pid, *workers]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by master and workers."""
+        return sum(process_cpu_seconds(pid) for pid in self.pids())
+
     def peak_memory_mb(self) -> float:
         """Sum of the peak resident sizes (VmHWM) of master and workers, in MiB."""
         total_kb = 0
@@ -156,6 +160,24 @@ class Gunicorn:
         self.stop()  # the log stays readable (output()) until the object is gone
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds(database_url: str, database: str) -> float:
+    """CPU time of the PostgreSQL backends serving `database` (same machine; read from /proc)."""
+    import psycopg
+
+    with psycopg.connect(with_database(database_url, "postgres"), autocommit=True) as connection:
+        pids = [row[0] for row in connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])]
+    return sum(process_cpu_seconds(pid) for pid in pids)
+
+
 # --- wrk ----------------------------------------------------------------------------------------------------
 
 WRK_REPORT = r"""
@@ -179,6 +201,7 @@ class LoadResult:
     p95_ms: float
     p99_ms: float
     errors: int
+    cpu_client_s: float = 0.0  # CPU time of the load generator itself
 
     @property
     def rate(self) -> float:
@@ -191,6 +214,9 @@ def wrk(
     """Run wrk for a bounded time and parse the JSON line our done() hook prints."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua + "\n" + WRK_REPORT)
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         completed = subprocess.run(
             [
@@ -214,6 +240,8 @@ def wrk(
         )
     finally:
         os.unlink(script.name)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     line = next((ln for ln in completed.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
@@ -227,6 +255,7 @@ def wrk(
         p95_ms=data["p95_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         errors=errors,
+        cpu_client_s=client_cpu,
     )
 
 
