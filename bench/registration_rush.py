@@ -31,6 +31,7 @@ from bench.server import (
     BASE_DIR,
     Gunicorn,
     LoadResult,
+    cpu_pressure,
     machine,
     postgres_cpu_seconds,
     print_table,
@@ -223,6 +224,7 @@ def main() -> list[dict]:
         subprocess.run([sys.executable, "-m", "bench.registration_rush", "seed"], cwd=BASE_DIR, env=env, check=True)
         server_env = {key: env[key] for key in ("REGISTRATION_RATE_LIMIT", "PYTHONPATH")}
         load_before = os.getloadavg()[0]
+        pressure_before = cpu_pressure()
         with Gunicorn(database_url=database_url, workers=workers, env=server_env) as server:
             results, cpu = _run_phases(server, database_url, name, seconds)
             peak_mb = server.peak_memory_mb()
@@ -231,7 +233,7 @@ def main() -> list[dict]:
         _purge_broker()
         if os.environ.get("BENCH_KEEP_DB") != "1":
             _drop_database(base_url, name)
-    load = (load_before, os.getloadavg()[0])
+    load = (load_before, os.getloadavg()[0], pressure_before, cpu_pressure())
     return _report(results, seats, cpu=cpu, peak_mb=peak_mb, workers=workers, seconds=seconds, load=load)
 
 
@@ -363,7 +365,10 @@ def _report(
     print(f"overbooked workshops: {len(seats['overbooked'])}; counter drift: {len(seats['drift'])}")
     print("ratios: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
     print(f"gunicorn peak memory (master + workers, sum of VmHWM): {peak_mb:.0f} MiB")
-    print(f"machine load average (1 min) before / after: {load[0]:.1f} / {load[1]:.1f}")
+    print(
+        f"machine load average (1 min) before / after: {load[0]:.1f} / {load[1]:.1f}; "
+        f"CPU pressure (PSI some avg60, % of time runnable tasks waited) before / after: {load[2]} / {load[3]}"
+    )
     checks = {
         f"rush >= {TARGETS['rush_rate']:.0f}/s": rush.rate >= TARGETS["rush_rate"],
         f"rush >= {TARGETS['rush_vs_spread']}x spread": ratios["rush_vs_spread"] >= TARGETS["rush_vs_spread"],
@@ -398,7 +403,8 @@ def _report(
         "cpu_ms_per_request": cpu_ms,
         "seats": seats,
         "peak_memory_mb": round(peak_mb),
-        "load_average_before_after": [round(v, 2) for v in load],
+        "load_average_before_after": [round(v, 2) for v in load[:2]],
+        "cpu_pressure_avg60_before_after": list(load[2:]),
         "targets": checks,
     }
     out = BASE_DIR / "var" / "bench"

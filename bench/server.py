@@ -279,6 +279,15 @@ def machine() -> dict:
     return {"nproc": os.cpu_count() or 0, "cpu": cpu, "ram_gb": round(ram_gb, 1)}
 
 
+def cpu_pressure() -> float | None:
+    """Share of the last 60 s in which runnable tasks waited for a CPU (Linux PSI), in percent."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    return float(dict(part.split("=") for part in first.split()[1:])["avg60"])
+
+
 def print_table(rows: list[list[str]], header: list[str]) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False))
