@@ -107,7 +107,8 @@ def _is_transactional(item) -> bool:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if "data" in _REFERENCE and _is_transactional(item):
+    # After the last test the session fixtures (the test database itself) are gone already.
+    if nextitem is not None and "data" in _REFERENCE and _is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
