@@ -291,14 +291,47 @@ def _run_phases(server: Gunicorn, database_url: str, database: str, seconds: int
             p99_ms=max(r.p99_ms for r in runs),
             errors=sum(r.errors for r in runs),
         )
-    results["contended"] = wrk(
-        name="contended",
-        url=url,
-        lua=_registration_lua(f'"/api/v1/workshops/{CONTENDED_SLUG}/registrations/"', uuid.uuid4().hex[:8]),
-        seconds=3,
-        connections=CONNECTIONS,
-    )
+    results["contended"] = _contended(url)
     return results, cpu
+
+
+def _contended(url: str) -> LoadResult:
+    """150 registrations from 32 threads for a workshop with 100 seats: exactly 100 must end up held."""
+    import json
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    run_id = uuid.uuid4().hex[:8]
+    target = f"{url}/api/v1/workshops/{CONTENDED_SLUG}/registrations/"
+
+    def register(n: int) -> tuple[int, float]:
+        body = json.dumps({"name": f"C {n}", "email": f"c{run_id}-{n}@example.org", "privacy_consent": True})
+        request = urllib.request.Request(
+            target, data=body.encode(), headers={"Content-Type": "application/json"}, method="POST"
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+                return response.status, time.monotonic() - started
+        except urllib.error.HTTPError as error:
+            return error.code, time.monotonic() - started
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=CONNECTIONS) as pool:
+        answers = list(pool.map(register, range(CONTENDED_CAPACITY * 3 // 2)))
+    elapsed = time.monotonic() - started
+    latencies = sorted(seconds * 1000 for _code, seconds in answers)
+    return LoadResult(
+        name="contended",
+        requests=len(answers),
+        seconds=elapsed,
+        p50_ms=latencies[len(latencies) // 2],
+        p95_ms=latencies[int(len(latencies) * 0.95) - 1],
+        p99_ms=latencies[int(len(latencies) * 0.99) - 1],
+        errors=sum(1 for code, _s in answers if code != 201),
+    )
 
 
 def _report(
