@@ -303,3 +303,16 @@ def test_throttled_answer_carries_retry_after(api, settings):
     response = post(api, workshop, body(email="b@example.org"))
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
+
+
+def test_fast_workshop_representation_equals_the_declared_fields():
+    from django.utils import timezone as tz
+
+    from workshops.api.serializers import WorkshopSerializer
+    from workshops.selectors import workshops_public
+
+    WorkshopFactory(quarters=[QuarterFactory()], online_url="https://example.org/raum", registration_closes_at=None)
+    WorkshopFactory(status="held", starts_at=tz.now() - timedelta(days=3))
+    for workshop in workshops_public():
+        serializer = WorkshopSerializer(context={"now": tz.now()})
+        assert serializer.to_representation(workshop) == serializer.generic_representation(workshop)

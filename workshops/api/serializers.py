@@ -105,6 +105,58 @@ class WorkshopSerializer(serializers.ModelSerializer):
     def get_calendar_url(self, workshop) -> str:
         return workshop_url(workshop) + "kalender.ics"
 
+    def to_representation(self, workshop) -> dict:
+        """The same dict as the declared fields produce (a test asserts it), built directly: DRF's generic
+        field machinery cost ~1 ms per workshop, a fifth of a whole list request."""
+        url = workshop_url(workshop)
+        district = workshop.district
+        fmt = workshop.format
+        return {
+            "slug": workshop.slug,
+            "title": workshop.title,
+            "topic": workshop.topic,
+            "summary_easy": workshop.summary_easy,
+            "description": workshop.description,
+            "district": {"number": district.number, "name": district.name, "slug": district.slug},
+            "quarters": [{"name": q.name, "slug": q.slug} for q in workshop.quarters.all()],
+            "format": {"name": fmt.name, "slug": fmt.slug},
+            "participation_level": workshop.participation_level,
+            "run_by": workshop.run_by,
+            "starts_at": _moment(workshop.starts_at),
+            "ends_at": _moment(workshop.ends_at),
+            "venue": {
+                "name": workshop.venue_name,
+                "address": workshop.venue_address,
+                "step_free": workshop.venue_step_free,
+                "accessible_toilet": workshop.venue_accessible_toilet,
+                "induction_loop": workshop.venue_induction_loop,
+                "public_transport": workshop.venue_public_transport,
+                "online_url": workshop.online_url,
+            },
+            "capacity": workshop.capacity,
+            "seats_available": workshop.seats_available,
+            "max_seats_per_registration": workshop.max_seats_per_registration,
+            "registration_opens_at": _moment(workshop.registration_opens_at),
+            "registration_closes_at": _moment(workshop.registration_closes_at),
+            "registration_open": self.get_registration_open(workshop),
+            "waitlist_open": self.get_waitlist_open(workshop),
+            "status": workshop.status,
+            "url": url,
+            "calendar_url": url + "kalender.ics",
+        }
+
+    def generic_representation(self, workshop) -> dict:
+        """DRF's own rendering of the declared fields (the reference for the fast path above)."""
+        return super().to_representation(workshop)
+
+
+def _moment(value: datetime | None) -> str | None:
+    """Like DRF's DateTimeField: ISO 8601 in the current time zone, "Z" for UTC."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
 
 def _parse_moment(value: str) -> datetime | None:
     """ISO date-time, or a date (meaning its midnight in Hannover)."""
