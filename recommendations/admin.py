@@ -76,7 +76,7 @@ class RecommendationAdminForm(forms.ModelForm):
         self.fields["transition_to"].choices = [("", "–")] + [(s, labels[s]) for s in allowed]
         if not self.instance.pk:
             for name in ("transition_to", "transition_note", "transition_reason", "progress"):
-                self.fields.pop(name)
+                self.fields.pop(name, None)
 
     def clean(self):
         cleaned = super().clean()

@@ -2,7 +2,7 @@
 
     manage.py seed_scale --workshops 500 --registrations 20000 --reflections 1000 --recommendations 150
 
-Calls workshops.demo.seed_scale and reflections.demo.seed_scale (when those exist), then bulk-creates
+Calls workshops.demo.seed_scale and reflections.demo.seed_scale, then bulk-creates
 recommendations linked to the held workshops and their insights. Idempotent (by slug)."""
 
 import time
@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from recommendations import demo as recommendations_demo
+from reflections import demo as reflections_demo
+from workshops import demo as workshops_demo
 
 
 class Command(BaseCommand):
@@ -26,22 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("--recommendations", type=int, default=0, help="recommendations (default 0)")
 
     def handle(self, *args, workshops, registrations, reflections, recommendations, **options):
-        if (settings.SETTINGS_MODULE or "").endswith(".prod"):
+        if (getattr(settings, "SETTINGS_MODULE", None) or "").endswith(".prod"):
             raise CommandError("seed_scale never runs with production settings.")
         if min(workshops, registrations, reflections, recommendations) < 0:
             raise CommandError("Counts must not be negative.")
         steps = []
-        try:
-            from workshops import demo as workshops_demo
-        except ImportError:  # pragma: no cover - the workshops app always has a demo module here
-            workshops_demo = None
-        if workshops and getattr(workshops_demo, "seed_scale", None):
+        if workshops:
             steps.append(
                 lambda: workshops_demo.seed_scale(workshops=workshops, registrations=registrations, stdout=self.stdout)
             )
-        from reflections import demo as reflections_demo
-
-        if reflections and getattr(reflections_demo, "seed_scale", None):
+        if reflections:
             steps.append(lambda: reflections_demo.seed_scale(reflections=reflections, stdout=self.stdout))
         if recommendations:
             steps.append(lambda: recommendations_demo.seed_scale(recommendations=recommendations, stdout=self.stdout))
