@@ -15,3 +15,11 @@ def described_widget(field):
         ids.append(f"{field.auto_id}_error")
     attrs = {"aria-describedby": " ".join(ids)} if ids else {}
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def staff_member(user) -> bool:
+    """Works behind the scenes (admin access, a staff role, a workshop team): show the staff links."""
+    from accounts.roles import user_is_staff_member
+
+    return user_is_staff_member(user)
