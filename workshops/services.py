@@ -12,9 +12,11 @@ transaction and sent after commit.
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import BytesIO
+from types import SimpleNamespace
 
 import segno
 from django.conf import settings
@@ -22,7 +24,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -215,18 +218,85 @@ def _mail_context(registration: Registration, **extra) -> dict:
     }
 
 
+def _deadline_text(moment: datetime | None) -> str:
+    """ "24. Dezember 2026, 18:00" in Hannover's time (German month names)."""
+    if moment is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return dateformat.format(timezone.localtime(moment), "j. F Y, H:i")
+
+
+# Placeholders of the per-registration values in a cached confirm-request mail (private-use characters:
+# they survive rendering and HTML escaping unchanged and never occur in the templates themselves).
+_PLACEHOLDERS = {
+    "seats": "\ue000seats\ue001",
+    "deadline": "\ue000deadline\ue001",
+    "confirm_url": "\ue000confirm\ue001",
+    "manage_url": "\ue000manage\ue001",
+    "name": "\ue000name\ue001",  # last: a name is inserted after every other value, never re-scanned
+}
+_SKELETONS: OrderedDict = OrderedDict()
+_SKELETONS_SIZE = 256
+
+
+def _confirm_request_skeleton(workshop: Workshop) -> tuple[str, str, str]:
+    """The confirm-request mail of a workshop rendered once with placeholders, cached per workshop state:
+    rendering three templates was the largest CPU cost of a registration."""
+    key = (workshop.pk, workshop.updated_at, workshop.status, workshop.starts_at, workshop.ends_at, settings.SITE_URL)
+    skeleton = _SKELETONS.get(key)
+    if skeleton is None:
+        stand_in = SimpleNamespace(name=_PLACEHOLDERS["name"], seats=_PLACEHOLDERS["seats"], workshop=workshop)
+        context = {
+            "registration": stand_in,
+            "workshop": workshop,
+            "workshop_url": workshop_url(workshop),
+            "manage_url": _PLACEHOLDERS["manage_url"],
+            "confirm_url": _PLACEHOLDERS["confirm_url"],
+            "deadline": _PLACEHOLDERS["deadline"],
+        }
+        skeleton = mail_render(template=MAIL + "confirm_request", context=context)
+        _SKELETONS[key] = skeleton
+        while len(_SKELETONS) > _SKELETONS_SIZE:
+            _SKELETONS.popitem(last=False)
+    return skeleton
+
+
+def _fill(text: str, values: dict, *, html: bool) -> str:
+    for field, placeholder in _PLACEHOLDERS.items():
+        value = str(values[field])
+        text = text.replace(placeholder, escape(value) if html else value)
+    return text
+
+
 def _confirm_request_mail(registration: Registration) -> dict:
     """Everything of the confirm-request mail, rendered (before the seat transaction)."""
-    context = _mail_context(registration, confirm_url=confirm_url(tokens_for(registration).confirm))
-    subject, text, html = mail_render(template=MAIL + "confirm_request", context=context)
+    values = {
+        "seats": registration.seats,
+        "deadline": _deadline_text(registration.hold_expires_at),
+        "confirm_url": confirm_url(tokens_for(registration).confirm),
+        "manage_url": manage_url(registration),
+        "name": registration.name,
+    }
+    subject, text, html = _confirm_request_skeleton(registration.workshop)
     return {
         "to": registration.email,
-        "subject": subject,
-        "body_text": text,
-        "body_html": html,
+        "subject": _fill(subject, values, html=False),
+        "body_text": _fill(text, values, html=False),
+        "body_html": _fill(html, values, html=True),
         "attachments": [_ics_attachment(registration.workshop)],
         "topic": "confirm_request",
     }
+
+
+def _confirm_request_mail_uncached(registration: Registration) -> dict:
+    """The same mail rendered directly (the reference the cached path is tested against)."""
+    context = _mail_context(
+        registration,
+        confirm_url=confirm_url(tokens_for(registration).confirm),
+        deadline=_deadline_text(registration.hold_expires_at),
+    )
+    subject, text, html = mail_render(template=MAIL + "confirm_request", context=context)
+    return {"subject": subject, "body_text": text, "body_html": html}
 
 
 def _send_confirmed(registration: Registration, *, dedupe_key: str | None = None) -> None:

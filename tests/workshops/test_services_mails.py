@@ -179,3 +179,19 @@ def test_reminder_extra_text_is_included():
     confirmed_long_ago(due_workshop(reminder_text="Bitte bringen Sie einen Stift mit."), email="erika@example.org")
     services.reminders_send()
     assert "Bitte bringen Sie einen Stift mit." in only_mail(to="erika@example.org").body_text
+
+
+@pytest.mark.parametrize("name", ["Erika Mustermann", 'Anna & <Ben> "Co"', "Zoë 'Ü' Ørsted"])
+def test_cached_confirm_request_mail_equals_a_direct_rendering(name):
+    workshop = WorkshopFactory(title="Wege & Plätze", venue_public_transport="Bus 100 <Limmerstraße>")
+    for seats in (1, 3):
+        registration = register(workshop, name=name, seats=seats).registration
+        cached = services._confirm_request_mail(registration)
+        direct = services._confirm_request_mail_uncached(registration)
+        assert {key: cached[key] for key in direct} == direct
+
+
+def test_confirm_request_mail_names_the_hold_deadline():
+    registration = register(WorkshopFactory(), email="erika@example.org").registration
+    deadline = services._deadline_text(registration.hold_expires_at)
+    assert deadline and f"bis {deadline} Uhr" in only_mail(to="erika@example.org").body_text
