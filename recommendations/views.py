@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from districts.models import District
+from workshops.models import Workshop
+from workshops.views import public_workshops, with_registration_states
 
 from . import selectors, services
 from .forms import (
@@ -30,10 +32,24 @@ from .forms import (
 )
 from .models import Endorsement, Milestone, Recommendation, ReportJob
 
+HOME_WORKSHOPS = 6
+HOME_RECOMMENDATIONS = 5
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """The home page shows several apps, so it lives in the highest app it needs."""
-    return render(request, "recommendations/home.html", {"districts": District.objects.all()})
+    now = timezone.now()
+    upcoming = public_workshops().filter(status=Workshop.Status.PUBLISHED, ends_at__gte=now).order_by("starts_at", "pk")
+    recent = Recommendation.objects.public().select_related("field").order_by("-updated_at")[:HOME_RECOMMENDATIONS]
+    return render(
+        request,
+        "recommendations/home.html",
+        {
+            "districts": District.objects.all(),
+            "workshops": with_registration_states(upcoming[:HOME_WORKSHOPS], now=now),
+            "recommendations": recent,
+        },
+    )
 
 
 # --- public tracker -------------------------------------------------------------------------------------------

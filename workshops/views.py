@@ -90,7 +90,7 @@ def registration_state(workshop: Workshop, *, now=None) -> RegistrationState:
     return RegistrationState("closed", _("Anmeldung geschlossen"), "")
 
 
-def _with_states(workshops, *, now=None) -> list[Workshop]:
+def with_registration_states(workshops, *, now=None) -> list[Workshop]:
     now = now or timezone.now()
     workshops = list(workshops)
     for workshop in workshops:
@@ -142,7 +142,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "workshops": _with_states(page.object_list, now=now),
+            "workshops": with_registration_states(page.object_list, now=now),
             "is_filtered": bool(set(filters) - {"zeitraum"}),
             "is_past": period == WorkshopFilterForm.PERIOD_PAST,
             "page_query": urlencode(query),
@@ -484,8 +484,8 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "workshops/district_detail.html",
         {
             "district": district,
-            "upcoming": _with_states(upcoming, now=now),
-            "past": _with_states(past, now=now),
+            "upcoming": with_registration_states(upcoming, now=now),
+            "past": with_registration_states(past, now=now),
         },
     )
 
