@@ -158,9 +158,11 @@ def _seats_take(*, workshop: Workshop, seats: int) -> bool:
     """Hold `seats` seats if they are free: one conditional UPDATE; one row affected means they are held."""
     if settings.WORKSHOPS_SEAT_GUARD == "unsafe":
         return _seats_take_unsafe(workshop=workshop, seats=seats)
-    updated = Workshop.objects.filter(pk=workshop.pk, seats_held__lte=F("capacity") - seats).update(
-        seats_held=F("seats_held") + seats
-    )
+    # The status is part of the condition: a registration that waited for the row lock of a concurrent
+    # workshop_cancel must not take seats of the workshop that was cancelled meanwhile.
+    updated = Workshop.objects.filter(
+        pk=workshop.pk, status=Workshop.Status.PUBLISHED, seats_held__lte=F("capacity") - seats
+    ).update(seats_held=F("seats_held") + seats)
     return updated == 1
 
 
@@ -452,8 +454,6 @@ def registration_create(
         released = holds_expire(workshop_id=workshop.pk) + offers_expire(workshop_id=workshop.pk)
         if released and _register_with_seat(registration=registration, consents=consents, mail=confirm_mail):
             return RegistrationResult(registration=registration, status=Status.PENDING, duplicate=False)
-        if not selectors.workshop_waitlist_open(workshop=workshop, now=_now()):
-            raise WorkshopFull()
         _register_on_waitlist(registration=registration, consents=consents, now=_now())
         return RegistrationResult(registration=registration, status=Status.WAITLISTED, duplicate=False)
     except IntegrityError:
@@ -501,6 +501,14 @@ def _register_on_waitlist(*, registration: Registration, consents: list, now: da
     registration.confirm_token_hash = ""
     registration.waitlisted_at = now
     with transaction.atomic():
+        # Locked and read afresh: the workshop may have been cancelled or closed since the request began.
+        workshop = Workshop.objects.select_for_update(no_key=True).get(pk=registration.workshop_id)
+        if workshop.status != Workshop.Status.PUBLISHED or not selectors.workshop_registration_open(
+            workshop=workshop, now=now
+        ):
+            raise RegistrationClosed()
+        if not selectors.workshop_waitlist_open(workshop=workshop, now=now):
+            raise WorkshopFull()
         registration.save(force_insert=True)
         for consent in consents:
             consent.registration = registration

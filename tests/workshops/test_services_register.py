@@ -248,3 +248,14 @@ def test_waitlisted_mail_is_written_to_the_outbox():
     fill(workshop)
     register(workshop, email="erika@example.org")
     assert OutboxMail.objects.get(to="erika@example.org").topic == "waitlisted"
+
+
+def test_no_seat_is_taken_once_the_workshop_was_cancelled_meanwhile():
+    workshop = WorkshopFactory(capacity=5)
+    stale = workshop.__class__.objects.get(pk=workshop.pk)  # read by the request before the cancellation
+    services.workshop_cancel(workshop=workshop, reason="Krankheit")
+    with pytest.raises(services.RegistrationClosed):
+        register(stale)
+    workshop.refresh_from_db()
+    assert workshop.seats_held == 0
+    assert not Registration.objects.active().filter(workshop=workshop).exists()
