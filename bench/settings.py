@@ -5,7 +5,7 @@ Only here (never in production settings) can WORKSHOPS_SEAT_GUARD come from the 
 concurrency test's control run switches it to "unsafe" to prove the test can see a race."""
 
 from hannover_beteiligung.settings.base import *  # noqa: F403
-from hannover_beteiligung.settings.base import REDIS_URL, env
+from hannover_beteiligung.settings.base import DATABASES, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="bench-only-key-not-for-production")  # nosec B105
@@ -21,3 +21,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# As in production by default; BENCH experiments may switch the per-request `SELECT 1` off to measure its cost.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)

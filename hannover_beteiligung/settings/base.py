@@ -271,6 +271,8 @@ WORKSHOPS_PRIVACY_TEXT_VERSION = env("WORKSHOPS_PRIVACY_TEXT_VERSION", default="
 # concurrency test); never set it anywhere else. WORKSHOPS_UNSAFE_RACE_SECONDS widens that race window.
 WORKSHOPS_SEAT_GUARD = "counter"
 WORKSHOPS_UNSAFE_RACE_SECONDS = 0.0
+# The registration API reuses a workshop row this long per process (saves a query per registration in a rush).
+WORKSHOPS_API_WORKSHOP_CACHE_SECONDS = env.float("WORKSHOPS_API_WORKSHOP_CACHE_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE["workshops-holds-expire"] = {
     "task": "workshops.tasks.holds_expire",
     "schedule": timedelta(minutes=5),

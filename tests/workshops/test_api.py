@@ -316,3 +316,14 @@ def test_fast_workshop_representation_equals_the_declared_fields():
     for workshop in workshops_public():
         serializer = WorkshopSerializer(context={"now": tz.now()})
         assert serializer.to_representation(workshop) == serializer.generic_representation(workshop)
+
+
+def test_registration_right_after_a_cancellation_is_refused_despite_the_cached_workshop(api):
+    from workshops import services
+
+    workshop = WorkshopFactory(capacity=5)
+    assert post(api, workshop, body(email="first@example.org")).status_code == 201  # workshop now cached
+    services.workshop_cancel(workshop=workshop, reason="Krankheit")
+    response = post(api, workshop, body(email="second@example.org"))
+    assert (response.status_code, response.json()["code"]) == (400, "registration_closed")
+    assert not Registration.objects.active().filter(workshop=workshop).exists()
