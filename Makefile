@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-PYTEST_ARGS ?= -n 2 --dist loadfile
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 export DJANGO_SETTINGS_MODULE ?= hannover_beteiligung.settings.dev
 
 .PHONY: install run test bench lint format migrate seed worker beat messages clean

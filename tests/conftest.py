@@ -43,6 +43,13 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config, items):
+    # Real Celery workers run one at a time, in one test process (with `--dist loadgroup`).
+    for item in items:
+        if "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and not uses_postgres():
         missing_service("needs PostgreSQL: set DATABASE_URL=postgres://…")
@@ -192,6 +199,12 @@ def worker_redis_url() -> str:
     return f"{base}/{int(db) + index}"
 
 
+def _reset_celery_connections(app) -> None:
+    """Forget pooled broker connections, so the next publish uses the broker URL set now."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """A real Celery worker process on Redis, against the test database. Yields the mail folder it writes to.
@@ -223,6 +236,7 @@ def celery_worker(transactional_db, tmp_path):
     }
     previous = app.conf.task_always_eager, app.conf.broker_url
     app.conf.broker_url = redis_url
+    _reset_celery_connections(app)
     app.control.purge()
     log_path = tmp_path / "celery-worker.log"
     log_file = log_path.open("w")
@@ -242,6 +256,8 @@ def celery_worker(transactional_db, tmp_path):
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",
+            "--hostname",
+            f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}@%h",
         ],
         cwd=BASE_DIR,
         env=env,
@@ -261,9 +277,12 @@ def celery_worker(transactional_db, tmp_path):
         yield mail_dir
     finally:
         app.conf.task_always_eager, app.conf.broker_url = previous
+        _reset_celery_connections(app)
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
         log_file.close()
+        # Shown by pytest only when the test failed.
+        print("--- celery worker log ---\n" + log_path.read_text()[-6000:])

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,11 +25,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import services as account_services
+from core import pagecache
 from core.exceptions import ApplicationError
 from districts.models import District, Quarter
 
 from . import ics, ratelimit, selectors, services
-from .forms import CheckInSearchForm, RegistrationForm, WorkshopFilterForm
+from .forms import CheckInSearchForm, RegistrationForm, WorkshopFilterForm, make_form_stamp
 from .models import Method, Registration, Workshop, WorkshopTeamMember
 
 PAGE_SIZE = 20
@@ -112,6 +113,17 @@ def public_workshops() -> QuerySet:
 
 @require_GET
 def workshop_list(request: HttpRequest) -> HttpResponse:
+    if not pagecache.cacheable(request):
+        return _workshop_list(request, {})
+    now = timezone.now()
+    # The page changes when a public workshop changes (edit, seats) or, with time, its state: so the key
+    # carries a fingerprint of all public workshops (one aggregate query) and the current minute.
+    fingerprint = public_workshops().aggregate(changed=Max("updated_at"), seats=Sum("seats_held"), count=Count("pk"))
+    key = "workshop-list:{changed}:{seats}:{count}:".format(**fingerprint) + now.strftime("%Y%m%d%H%M")
+    return pagecache.cached_page(request, key=key, render=lambda extra: _workshop_list(request, extra))
+
+
+def _workshop_list(request: HttpRequest, extra_context: dict) -> HttpResponse:
     form = WorkshopFilterForm.for_request(request.GET)
     filters = form.filters()
     now = timezone.now()
@@ -146,6 +158,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
             "is_filtered": bool(set(filters) - {"zeitraum"}),
             "is_past": period == WorkshopFilterForm.PERIOD_PAST,
             "page_query": urlencode(query),
+            **extra_context,
         },
     )
 
@@ -245,8 +258,37 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     return redirect("workshops:registered", slug=workshop.slug)
         if status == 200:
             status = 400
+    elif pagecache.cacheable(request):
+        key = f"workshop:{workshop.pk}:{workshop.updated_at.timestamp()}:{workshop.seats_held}:{state.code}"
+        return pagecache.cached_page(
+            request,
+            key=key,
+            render=lambda extra: _workshop_detail_page(request, workshop, state, _blank_form(workshop, state), extra),
+            fill={STAMP_MARK: lambda: make_form_stamp(workshop_id=workshop.pk)},
+        )
     elif state.accepts_registrations:
         form = RegistrationForm(workshop=workshop)
+    response = _workshop_detail_page(request, workshop, state, form, {}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(ratelimit.retry_after_seconds())
+    return response
+
+
+STAMP_MARK = "hb-stamp-mark-2c9e"
+
+
+def _blank_form(workshop: Workshop, state: RegistrationState) -> RegistrationForm | None:
+    """The empty registration form with a marker where the per-request timestamp goes."""
+    if not state.accepts_registrations:
+        return None
+    form = RegistrationForm(workshop=workshop)
+    form.initial["stamp"] = STAMP_MARK
+    return form
+
+
+def _workshop_detail_page(
+    request: HttpRequest, workshop: Workshop, state: RegistrationState, form, extra_context: dict, status: int = 200
+) -> HttpResponse:
     context = {
         "workshop": workshop,
         "state": state,
@@ -256,11 +298,9 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "team": _team_for_public(workshop),
         "is_preview": workshop.status == Workshop.Status.DRAFT,
         "may_check_in": request.user.is_authenticated and may_check_in(request.user, workshop),
+        **extra_context,
     }
-    response = render(request, "workshops/workshop_detail.html", context, status=status)
-    if status == 429:
-        response["Retry-After"] = str(ratelimit.retry_after_seconds())
-    return response
+    return render(request, "workshops/workshop_detail.html", context, status=status)
 
 
 @require_GET

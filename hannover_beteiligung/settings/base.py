@@ -251,6 +251,8 @@ LOGGING = {
 
 # Registration rate limit, e.g. "20/m"; "off" disables it (benchmarks).
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", default="20/m")
+# Anonymous views of the workshop list and detail pages are cached for a minute (core/pagecache.py).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # A registration form sent back sooner than this after it was shown is asked again (bots; people never wait).
 REGISTRATION_MIN_FILL_SECONDS = env.int("REGISTRATION_MIN_FILL_SECONDS", default=3)
 
