@@ -2,17 +2,21 @@
 
 
 class ApplicationError(Exception):
-    """A rule of the domain was broken by the request; the message is safe to show to the user."""
+    """A rule of the domain was broken by the request; the message is safe to show to the user.
 
-    def __init__(self, message: str, *, code: str = "invalid", extra: dict | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    Subclasses set `default_message` (lazily translated) and `default_code`; a caller may pass its own."""
+
+    default_message = ""
+    default_code = "invalid"
+
+    def __init__(self, message: str = "", *, code: str | None = None, extra: dict | None = None) -> None:
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+        self.code = code or self.default_code
         self.extra = extra or {}
 
 
 class NotAllowed(ApplicationError):
     """The action is not allowed in the object's current state."""
 
-    def __init__(self, message: str, *, code: str = "not_allowed", extra: dict | None = None) -> None:
-        super().__init__(message, code=code, extra=extra)
+    default_code = "not_allowed"

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError, NotAllowed
 from core.services import mail_enqueue
@@ -42,8 +43,8 @@ DETAIL_FIELDS = ("field", "addressee", "responsible_unit", "city_wide", "priorit
 
 
 class ReasonRequired(ApplicationError):
-    def __init__(self) -> None:
-        super().__init__(_("Bitte geben Sie einen Grund an, warum die Empfehlung verworfen wird."), code="reason")
+    default_message = gettext_lazy("Bitte geben Sie einen Grund an, warum die Empfehlung verworfen wird.")
+    default_code = "reason"
 
 
 class TransitionNotAllowed(NotAllowed):

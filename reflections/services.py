@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError, NotAllowed
 from core.services import mail_enqueue
@@ -53,18 +54,18 @@ class ReflectionIncomplete(ApplicationError):
 
 
 class FeedbackTokenInvalid(ApplicationError):
-    def __init__(self) -> None:
-        super().__init__(_("Dieser Link zur Rückmeldung ist ungültig."), code="feedback_token_invalid")
+    default_message = gettext_lazy("Dieser Link zur Rückmeldung ist ungültig.")
+    default_code = "feedback_token_invalid"
 
 
 class FeedbackAlreadyGiven(ApplicationError):
-    def __init__(self) -> None:
-        super().__init__(_("Mit diesem Link wurde bereits eine Rückmeldung abgegeben."), code="feedback_already_given")
+    default_message = gettext_lazy("Mit diesem Link wurde bereits eine Rückmeldung abgegeben.")
+    default_code = "feedback_already_given"
 
 
 class FeedbackExpired(ApplicationError):
-    def __init__(self) -> None:
-        super().__init__(_("Die Frist für diese Rückmeldung ist abgelaufen."), code="feedback_expired")
+    default_message = gettext_lazy("Die Frist für diese Rückmeldung ist abgelaufen.")
+    default_code = "feedback_expired"
 
 
 # --- helpers -----------------------------------------------------------------------------------------------

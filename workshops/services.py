@@ -28,6 +28,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError, NotAllowed
 from core.models import OutboxMail
@@ -59,33 +60,25 @@ MAIL = "workshops/mail/"
 class RegistrationClosed(ApplicationError):
     """The workshop does not take registrations (not published, outside the window, started)."""
 
-    def __init__(self, message: str = "", *, code: str = "registration_closed", extra: dict | None = None) -> None:
-        super().__init__(message or _("Für diese Werkstatt ist keine Anmeldung möglich."), code=code, extra=extra)
+    default_message = gettext_lazy("Für diese Werkstatt ist keine Anmeldung möglich.")
+    default_code = "registration_closed"
 
 
 class WorkshopFull(RegistrationClosed):
     """No seat is free and the waiting list is closed."""
 
-    def __init__(self, message: str = "", *, code: str = "workshop_full", extra: dict | None = None) -> None:
-        super().__init__(
-            message or _("Leider sind alle Plätze vergeben, und die Warteliste ist geschlossen."),
-            code=code,
-            extra=extra,
-        )
+    default_message = gettext_lazy("Leider sind alle Plätze vergeben, und die Warteliste ist geschlossen.")
+    default_code = "workshop_full"
 
 
 class InvalidSeats(ApplicationError):
-    def __init__(self, message: str = "", *, code: str = "invalid_seats", extra: dict | None = None) -> None:
-        super().__init__(message or _("Diese Anzahl an Plätzen ist nicht möglich."), code=code, extra=extra)
+    default_message = gettext_lazy("Diese Anzahl an Plätzen ist nicht möglich.")
+    default_code = "invalid_seats"
 
 
 class ConsentMissing(ApplicationError):
-    def __init__(self, message: str = "", *, code: str = "consent_missing", extra: dict | None = None) -> None:
-        super().__init__(
-            message or _("Bitte stimmen Sie den Datenschutzhinweisen zu."),
-            code=code,
-            extra=extra,
-        )
+    default_message = gettext_lazy("Bitte stimmen Sie den Datenschutzhinweisen zu.")
+    default_code = "consent_missing"
 
 
 class InvalidInput(ApplicationError):
@@ -93,22 +86,18 @@ class InvalidInput(ApplicationError):
 
 
 class TokenInvalid(ApplicationError):
-    def __init__(self, message: str = "", *, code: str = "token_invalid", extra: dict | None = None) -> None:
-        super().__init__(message or _("Dieser Link ist ungültig oder wurde bereits verwendet."), code=code, extra=extra)
+    default_message = gettext_lazy("Dieser Link ist ungültig oder wurde bereits verwendet.")
+    default_code = "token_invalid"
 
 
 class TokenExpired(ApplicationError):
-    def __init__(self, message: str = "", *, code: str = "token_expired", extra: dict | None = None) -> None:
-        super().__init__(
-            message or _("Dieser Link ist abgelaufen. Die Reservierung wurde freigegeben."), code=code, extra=extra
-        )
+    default_message = gettext_lazy("Dieser Link ist abgelaufen. Die Reservierung wurde freigegeben.")
+    default_code = "token_expired"
 
 
 class OfferExpired(ApplicationError):
-    def __init__(self, message: str = "", *, code: str = "offer_expired", extra: dict | None = None) -> None:
-        super().__init__(
-            message or _("Das Angebot ist abgelaufen; der Platz wurde weitergegeben."), code=code, extra=extra
-        )
+    default_message = gettext_lazy("Das Angebot ist abgelaufen; der Platz wurde weitergegeben.")
+    default_code = "offer_expired"
 
 
 class TransitionNotAllowed(NotAllowed):
