@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_service
+
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
 MO_FILE = LOCALE_DIR / "django.mo"
@@ -128,7 +130,7 @@ def test_compiled_catalog_matches_the_po_file():
 def test_po_file_passes_msgfmt_format_checks(tmp_path):
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:  # the .mo comparison above still guards the catalog
-        pytest.skip("GNU gettext (msgfmt) is not installed")
+        missing_service("needs GNU gettext (msgfmt); .ci/run installs it")
     result = subprocess.run(
         [msgfmt, "--check-format", "-o", str(tmp_path / "django.mo"), str(PO_FILE)],
         capture_output=True,
