@@ -13,8 +13,17 @@ class OutboxMailAdmin(admin.ModelAdmin):
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboxMail._meta.fields]
-    exclude = ["attachments"]
+    exclude = ["attachments", "about"]
     actions = ["resend"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a stored mail shows its (decrypted) body: every such view is audited (issue 15, pt 2)."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            mail = OutboxMail.objects.filter(pk=object_id).only("pk", "to").first() if object_id.isdigit() else None
+            if mail is not None:
+                services.audit_log(actor=request.user, action=AuditLog.Action.OUTBOX_MAIL_VIEW, obj=mail, about=mail.to)
+        return response
 
     def has_add_permission(self, request):
         return False
@@ -58,9 +67,8 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
         return obj.message[:80]
 
     def save_model(self, request, obj, form, change):
-        if obj.handled and not obj.handled_by_id:
-            obj.handled_by = request.user
-        super().save_model(request, obj, form, change)
+        # Only "handled" is editable (no adding): the service writes it and who handled it.
+        services.accessibility_feedback_handled_set(feedback=obj, handled=obj.handled, by=request.user)
 
 
 @admin.register(AuditLog)
@@ -73,8 +81,16 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_filter = ["action", "created_at"]
     search_fields = ["actor_repr", "object_repr", "action", "object_id"]
     date_hierarchy = "created_at"
-    fields = ["created_at", "actor", "actor_repr", "action", "content_type", "object_id", "object_repr", "details"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "actor",
+        "actor_repr",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "details",
+    )
     list_select_related = ["actor", "content_type"]
 
     def has_add_permission(self, request):

@@ -19,6 +19,7 @@ import re
 import threading
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 import matplotlib
 
@@ -36,7 +37,7 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "++", "oo", "--"]
 TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#d0d0d0"
 
-_RC = {
+_RC: dict[Any, Any] = {  # keys are matplotlib rc names (a Literal type in its stubs)
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "svg.fonttype": "none",
@@ -292,7 +293,7 @@ def grouped_bar_chart_svg(
         for i, (name, values) in enumerate(series.items()):
             offsets = [p - 0.4 + bar * (i + 0.5) for p in positions]
             clean = [0.0 if v is None else float(v) for v in values]
-            style = {
+            style: dict[str, Any] = {
                 "color": PALETTE[i % len(PALETTE)],
                 "hatch": HATCHES[i % len(HATCHES)],
                 "edgecolor": "white",

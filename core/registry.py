@@ -65,3 +65,30 @@ def personal_data_providers() -> list[PersonalDataProvider]:
 def personal_data_erasers() -> list[PersonalDataProvider]:
     """The providers in the order their erasers must run."""
     return sorted(_providers.values(), key=lambda provider: (provider.erase_order, provider.name))
+
+
+# --- outbox pre-send checks ----------------------------------------------------------------------------------
+# A mail can become wrong while it waits in the outbox (a reminder for a workshop that was moved or cancelled).
+# The app that wrote it registers a check for its dedupe-key prefix (in AppConfig.ready); core.services.outbox_send
+# calls it right before sending, inside the row lock, and discards the mail when it returns a reason::
+#
+#     register_outbox_check("workshops:reminder:", reminders.outbox_check)
+#
+#     def outbox_check(*, dedupe_key: str) -> str:   # "" = still valid, else why it is not sent
+
+
+OutboxCheck = Callable[..., str]
+_outbox_checks: dict[str, OutboxCheck] = {}
+
+
+def register_outbox_check(prefix: str, check: OutboxCheck) -> None:
+    _outbox_checks[prefix] = check
+
+
+def outbox_check_for(dedupe_key: str | None) -> OutboxCheck | None:
+    if not dedupe_key:
+        return None
+    for prefix, check in _outbox_checks.items():
+        if dedupe_key.startswith(prefix):
+            return check
+    return None

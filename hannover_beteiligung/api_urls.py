@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("districts.api.urls")),
     path("", include("workshops.api.urls")),
     path("", include("reflections.api.urls")),
+    path("", include("planning.api.urls")),
     path("", include("recommendations.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

@@ -14,6 +14,7 @@
   var dirty = false;
   var saving = false;
   var submitting = false;
+  var inFlight = null; // the promise of a background save that has not answered yet
 
   function say(text) {
     if (status && text) {
@@ -38,7 +39,7 @@
     dirty = false;
     var data = new FormData(form);
     data.set("action", "autosave");
-    fetch(url, {
+    inFlight = fetch(url, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -63,6 +64,7 @@
       })
       .then(function () {
         saving = false;
+        inFlight = null;
       });
   }
 
@@ -77,7 +79,30 @@
       save();
     }
   });
-  form.addEventListener("submit", function () {
+  // A submit while a background save is under way (a field left with Tab, then Enter at once) waits for
+  // its answer: the ids of rows that save created go into the form first, so the submit updates those rows
+  // instead of creating them a second time (and the late save cannot remove what the submit wrote).
+  form.addEventListener("submit", function (event) {
+    if (inFlight) {
+      event.preventDefault();
+      var submitter = event.submitter || null;
+      inFlight.then(function () {
+        if (form.requestSubmit) {
+          form.requestSubmit(submitter);
+          return;
+        }
+        if (submitter && submitter.name) {
+          var hidden = document.createElement("input");
+          hidden.type = "hidden";
+          hidden.name = submitter.name;
+          hidden.value = submitter.value;
+          form.appendChild(hidden);
+        }
+        submitting = true;
+        form.submit();
+      });
+      return;
+    }
     submitting = true;
   });
   window.setInterval(save, seconds * 1000);
