@@ -22,7 +22,7 @@ from core.models import AuditLog
 from core.services import audit_log
 
 from . import services
-from .models import User
+from .models import OrganisationUnit, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -53,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
         (_("Daten"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
-    actions = ["reset_mfa"]
+    actions = ["reset_mfa", "send_mfa_invitation"]
     change_list_template = "admin/accounts/user/change_list.html"
 
     def get_queryset(self, request):
@@ -122,6 +122,20 @@ class UserAdmin(BaseUserAdmin):
                 done,
             )
             % {"n": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Einladung zur Zwei-Faktor-Anmeldung per E-Mail senden"), permissions=["change"])
+    def send_mfa_invitation(self, request, queryset):
+        done = 0
+        for user in queryset:
+            if user.is_superuser and not request.user.is_superuser:
+                continue
+            services.mfa_invitation_send(user=user, by=request.user)
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d Einladung gesendet.", "%(n)d Einladungen gesendet.", done) % {"n": done},
             messages.SUCCESS,
         )
 
@@ -212,3 +226,21 @@ class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OrganisationUnit)
+class OrganisationUnitAdmin(admin.ModelAdmin):
+    """The units that own commitments and recommendations, and their members (who act for the unit in the
+    owners' workspace /verbindlichkeit/). Membership changes are audited."""
+
+    list_display = ["name", "kind", "district", "email", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "email"]
+    filter_horizontal = ["members"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_related(self, request, form, formsets, change):
+        # Members are written (and audited) by the service; the unit's own fields were saved by save_model.
+        services.organisation_unit_set_members(
+            unit=form.instance, members=list(form.cleaned_data.get("members") or []), by=request.user
+        )

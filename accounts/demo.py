@@ -76,6 +76,23 @@ DEMO_ACCOUNTS = [
         organisation="Stadtteilzentrum Lister Turm",
         organisation_kind="network",
     ),
+    DemoAccount(
+        "politik",
+        "politik@demo.invalid",
+        "Paula Politik",
+        Role.POLITIK,
+        districts=("linden-limmer",),
+        organisation="Stadtbezirksrat Linden-Limmer",
+        organisation_kind="politik",
+    ),
+    DemoAccount(
+        "fachbereich",
+        "fachbereich@demo.invalid",
+        "Finn Fachbereich",
+        Role.FACHBEREICH,
+        organisation="Fachbereich Tiefbau",
+        organisation_kind="administration",
+    ),
     DemoAccount("buerger", "buerger@demo.invalid", "Bo Bürger", None, organisation_kind="civil_society"),
 ]
 

@@ -55,6 +55,10 @@ class StaffSecurityMiddleware:
                 user.mfa_pending = True
                 if is_mfa_required_path(request.path_info):
                     return self._to_mfa(request, user)
+                if self._enrolment_blocked(request, user):
+                    from .views import mfa_invitation_needed
+
+                    return mfa_invitation_needed(request)
         response = self.get_response(request)
         if (
             response.status_code == 403
@@ -65,12 +69,30 @@ class StaffSecurityMiddleware:
             return self._to_mfa(request, user)
         return response
 
+    @staticmethod
+    def _enrolment_blocked(request: HttpRequest, user) -> bool:
+        """Staff add a second factor only in a session that redeemed a mailed invitation (point 5 of
+        issue 15): a password alone must not be enough to enrol an attacker's authenticator."""
+        from .services import session_may_enrol_mfa
+
+        return (
+            request.path_info.startswith(reverse("mfa_activate_totp"))
+            and not user_has_mfa(user)
+            and not session_may_enrol_mfa(request.session, user)
+        )
+
     def _to_mfa(self, request: HttpRequest, user) -> HttpResponse:
         next_path = request.get_full_path()
         if user_has_mfa(user):
             messages.info(request, _("Bitte bestätigen Sie Ihre Anmeldung mit einem Code aus Ihrer Authenticator-App."))
             return HttpResponseRedirect(reverse("mfa_reauthenticate") + "?" + urlencode({"next": next_path}))
         request.session[SESSION_MFA_NEXT] = next_path
+        from .services import session_may_enrol_mfa
+
+        if not session_may_enrol_mfa(request.session, user):
+            from .views import mfa_invitation_needed
+
+            return mfa_invitation_needed(request)
         messages.warning(
             request,
             _(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .roles import Role
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -41,7 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class OrganisationKind(models.TextChoices):
         ADMINISTRATION = "administration", _("Stadtverwaltung")
-        DISTRICT_OFFICE = "district_office", _("Bezirksmanagement / Bezirksrat")
+        DISTRICT_OFFICE = "district_office", _("Bezirksmanagement")
+        POLITIK = "politik", _("Politik (Bezirksrat, Rat)")
         PROCESS_TEAM = "process_team", _("Prozessteam")
         NETWORK = "network", _("Netzwerkpartner*in / Träger")
         CIVIL_SOCIETY = "civil_society", _("Bürger*in")
@@ -68,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("Benutzer*in")
@@ -107,3 +108,66 @@ class User(AbstractBaseUser, PermissionsMixin):
             cached = set(self.groups.values_list("name", flat=True)) if self.pk else set()
             self._role_names = cached
         return cached
+
+
+class OrganisationUnit(models.Model):
+    """A unit that owns commitments and recommendations: a Fachbereich of the administration, a district office
+    (Stadtbezirksmanagement), a council (Rat, Stadtbezirksrat), the Verwaltungsvorstand or the Fachteam.
+
+    Reference data (see docs/adr/0011, editable by the Fachteam). Members are the people who may act
+    for the unit in the owners' workspace; a unit outlives its members, so nothing is lost when someone
+    leaves the city (ADR 0011)."""
+
+    class Kind(models.TextChoices):
+        FACHBEREICH = "fachbereich", _("Fachbereich")
+        DISTRICT_OFFICE = "district_office", _("Stadtbezirksmanagement")
+        POLITIK = "politik", _("Politik")
+        LEADERSHIP = "leadership", _("Verwaltungsvorstand")
+        FACHTEAM = "fachteam", _("Fachteam Beteiligung")
+
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    slug = models.SlugField(_("Kennung"), max_length=200, unique=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    district = models.ForeignKey(
+        "districts.District",
+        verbose_name=_("Stadtbezirk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisation_units",
+    )
+    email = models.EmailField(_("Funktionspostfach"), blank=True)
+    members = models.ManyToManyField(
+        "accounts.User", verbose_name=_("Mitglieder"), blank=True, related_name="organisation_units"
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Organisationseinheit")
+        verbose_name_plural = _("Organisationseinheiten")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MfaEnrolmentInvitation(models.Model):
+    """An out-of-band invitation to set up the second factor (issue 15, point 5): a staff member can add
+    TOTP only in a session that opened the mailed, single-use, expiring link. Only the token's hash is kept."""
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("Konto"), on_delete=models.CASCADE, related_name="mfa_invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("eingelöst am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("erstellt am"), auto_now_add=True)
+    # The plain token, set on the instance that created it (for the mail); never stored.
+    token: str | None = None
+
+    class Meta:
+        verbose_name = _("Einladung zur Zwei-Faktor-Anmeldung")
+        verbose_name_plural = _("Einladungen zur Zwei-Faktor-Anmeldung")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.expires_at:%Y-%m-%d %H:%M})"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from core.crypto import pseudonym
 from core.registry import PersonalDataProvider, register_personal_data
 
 
@@ -48,6 +49,11 @@ def accounts_export(*, email: str, user) -> dict:
             {"type": auth.type, "created_at": auth.created_at, "last_used_at": auth.last_used_at}
             for auth in Authenticator.objects.filter(user=account).order_by("pk")
         ],
+        # Invitations to set up the second factor: dates only (the token's hash opens nothing).
+        "second_factor_invitations": [
+            {"created_at": invitation.created_at, "expires_at": invitation.expires_at, "used_at": invitation.used_at}
+            for invitation in account.mfa_invitations.order_by("pk")
+        ],
     }
 
 
@@ -67,22 +73,15 @@ def core_export(*, email: str, user) -> dict:
     from core.models import AccessibilityFeedback, AuditLog, OutboxMail
 
     addresses = _addresses(email, user)
+    pseudonyms = [pseudonym(address) for address in addresses]
     mails = OutboxMail.objects.filter(_iexact_any("to", addresses)).order_by("created_at")
+    about = OutboxMail.objects.filter(about__in=pseudonyms).exclude(_iexact_any("to", addresses))
     feedback = AccessibilityFeedback.objects.filter(_iexact_any("email", addresses)).order_by("created_at")
     data: dict = {
-        "mails": [
-            {
-                "created_at": mail.created_at,
-                "to": mail.to,
-                "subject": mail.subject,
-                "topic": mail.topic,
-                "status": mail.status,
-                "sent_at": mail.sent_at,
-                "body_text": mail.body_text,
-                "attachments": [attachment.get("filename") for attachment in mail.attachments],
-            }
-            for mail in mails
-        ],
+        # Bodies only while a mail waits or failed: delivered ones keep no body (ADR 0015).
+        "mails": [_mail(mail) for mail in mails],
+        # Mails to others (e.g. the Fachteam) that copy this person's data.
+        "mails_about_you": [_mail(mail) for mail in about.order_by("created_at")],
         "accessibility_feedback": [
             {
                 "created_at": item.created_at,
@@ -100,7 +99,30 @@ def core_export(*, email: str, user) -> dict:
             {"created_at": entry.created_at, "action": entry.action, "object": entry.object_repr}
             for entry in AuditLog.objects.filter(actor=user).order_by("created_at")
         ]
+    # Entries about the person (exports, erasures, role changes, views of their mails, anonymisations).
+    data["audit_entries_about_you"] = [
+        {
+            "created_at": entry.created_at,
+            "action": entry.action,
+            "object": entry.object_repr,
+            "by": "system" if entry.actor_id is None and not entry.actor_repr else "staff",
+        }
+        for entry in AuditLog.objects.filter(subject__in=pseudonyms).order_by("created_at", "pk")
+    ]
     return data
+
+
+def _mail(mail) -> dict:
+    return {
+        "created_at": mail.created_at,
+        "to": mail.to,
+        "subject": mail.subject,
+        "topic": mail.topic,
+        "status": mail.status,
+        "sent_at": mail.sent_at,
+        "body_text": mail.body_text,
+        "attachments": [attachment.get("filename") for attachment in mail.attachments],
+    }
 
 
 def core_erase(*, email: str, user, by=None) -> int:
@@ -109,7 +131,8 @@ def core_erase(*, email: str, user, by=None) -> int:
     addresses = _addresses(email, user)
     if not addresses:
         return 0
-    mails, _ = OutboxMail.objects.filter(_iexact_any("to", addresses)).delete()
+    pseudonyms = [pseudonym(address) for address in addresses]
+    mails, _ = OutboxMail.objects.filter(_iexact_any("to", addresses) | Q(about__in=pseudonyms)).delete()
     feedback, _ = AccessibilityFeedback.objects.filter(_iexact_any("email", addresses)).delete()
     return mails + feedback
 
@@ -140,7 +163,7 @@ def register() -> None:
             accounts_export,
             accounts_erase,
             erase_order=1000,
-            models=("accounts.user", "account.emailaddress", "mfa.authenticator"),
+            models=("accounts.user", "account.emailaddress", "mfa.authenticator", "accounts.mfaenrolmentinvitation"),
         )
     )
     register_personal_data(

@@ -3,15 +3,23 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import hooks
+
 
 class Role(models.TextChoices):
     FACHTEAM = "Fachteam Beteiligung", _("Fachteam Beteiligung")
     BEZIRKSMANAGEMENT = "Bezirksmanagement", _("Bezirksmanagement")
     MODERATION = "Moderation", _("Moderation")
     NETZWERK = "Beteiligungsnetzwerk", _("Beteiligungsnetzwerk")
+    # Members of a Stadtbezirksrat or the Rat (their districts in User.districts), separate from the district
+    # office (Bezirksmanagement), which is administration.
+    POLITIK = "Politik", _("Politik")
+    # Members of a unit of the city administration (e.g. Fachbereich Tiefbau) who act for their unit.
+    FACHBEREICH = "Fachbereich", _("Fachbereich")
 
 
-STAFF_ROLES = (Role.FACHTEAM, Role.BEZIRKSMANAGEMENT, Role.MODERATION)
+# Roles that work behind the scenes and therefore log in with a second factor.
+STAFF_ROLES = (Role.FACHTEAM, Role.BEZIRKSMANAGEMENT, Role.MODERATION, Role.POLITIK, Role.FACHBEREICH)
 
 
 def user_role_names(user) -> set[str]:
@@ -36,20 +44,10 @@ def user_is_fachteam(user) -> bool:
     return bool(user.is_superuser) or user_has_role(user, Role.FACHTEAM)
 
 
-# Further "works behind the scenes" checks registered by higher apps (accounts cannot import them), e.g.
-# workshops: a member of any workshop team sees attendee lists and support needs, so needs MFA too.
-_staff_checks: list = []
-
-
-def register_staff_check(check) -> None:
-    """Register `check(user) -> bool`; True makes the user a staff member (second factor required)."""
-    if check not in _staff_checks:
-        _staff_checks.append(check)
-
-
 def user_is_staff_member(user) -> bool:
-    """Anyone who works behind the scenes: admin access, a staff role, a superuser, or what a registered
-    check says (a workshop team member). Needs MFA. Cached on the user object for the request."""
+    """Anyone who works behind the scenes: admin access, a staff role, a superuser, or what a check
+    registered at core.hooks.STAFF_CHECKS says (workshops: a member of any workshop team). Needs MFA.
+    Cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     cached = getattr(user, "_hb_staff_member", None)
@@ -57,7 +55,7 @@ def user_is_staff_member(user) -> bool:
         cached = (
             bool(user.is_staff or user.is_superuser)
             or any(user_has_role(user, role) for role in STAFF_ROLES)
-            or any(check(user) for check in _staff_checks)
+            or any(check(user) for check in hooks.STAFF_CHECKS)
         )
         user._hb_staff_member = cached
     return cached

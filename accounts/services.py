@@ -195,3 +195,102 @@ def group_permissions_change_record(*, group, before: frozenset[str], by) -> Aud
         obj=group,
         details={"group": group.name, "added": sorted(after - before), "removed": sorted(before - after)},
     )
+
+
+@transaction.atomic
+def organisation_unit_set_members(*, unit, members: list, by=None) -> bool:
+    """Set who acts for an organisation unit in the owners' workspace; a change is audit-logged (who was added,
+    who removed). Returns whether anything changed."""
+    before = set(unit.members.values_list("pk", flat=True))
+    after = {member.pk for member in members}
+    if before == after:
+        return False
+    unit.members.set(members)
+    audit_log(
+        actor=by,
+        action="organisation_unit.members",
+        obj=unit,
+        details={"added": sorted(after - before), "removed": sorted(before - after)},
+    )
+    return True
+
+
+# --- out-of-band enrolment of the second factor -----------------------------------------------------------------
+
+SESSION_MFA_ENROLMENT = "hb_mfa_enrolment"
+
+
+def _mfa_token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def mfa_invitation_send(*, user, by=None):
+    """Mail `user` a single-use link (valid MFA_INVITATION_HOURS) that allows setting up the second factor.
+
+    Earlier unused invitations of the user stop working. The mail goes through the outbox."""
+    import secrets
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from core.links import absolute_url
+    from core.services import mail_enqueue
+
+    from .models import MfaEnrolmentInvitation
+
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        MfaEnrolmentInvitation.objects.filter(user=user, used_at__isnull=True).delete()
+        invitation = MfaEnrolmentInvitation.objects.create(
+            user=user,
+            token_hash=_mfa_token_hash(token),
+            expires_at=timezone.now() + timedelta(hours=settings.MFA_INVITATION_HOURS),
+        )
+        invitation.token = token
+        mail_enqueue(
+            to=user.email,
+            template="accounts/mail/mfa_invitation",
+            context={
+                "user": user,
+                "url": absolute_url("accounts:mfa_enrol", token=token),
+                "hours": settings.MFA_INVITATION_HOURS,
+            },
+            topic="mfa_invitation",
+        )
+    return invitation
+
+
+def mfa_invitation_redeem(*, token: str, user, session) -> None:
+    """Use an invitation (POST, signed in as its user): this session may now set up the second factor.
+
+    Raises ApplicationError for an unknown, foreign, used or expired link (all answered alike)."""
+    import time
+
+    from .models import MfaEnrolmentInvitation
+
+    invalid = ApplicationError(
+        _("Dieser Link ist ungültig, abgelaufen oder wurde schon verwendet."), code="mfa_invitation_invalid"
+    )
+    with transaction.atomic():
+        invitation = (
+            MfaEnrolmentInvitation.objects.select_for_update().filter(token_hash=_mfa_token_hash(token or "")).first()
+        )
+        if (
+            invitation is None
+            or invitation.user_id != user.pk
+            or invitation.used_at is not None
+            or invitation.expires_at < timezone.now()
+        ):
+            raise invalid
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+    session[SESSION_MFA_ENROLMENT] = {"user": user.pk, "until": int(time.time()) + 3600}
+
+
+def session_may_enrol_mfa(session, user) -> bool:
+    import time
+
+    grant = session.get(SESSION_MFA_ENROLMENT) or {}
+    return grant.get("user") == user.pk and int(grant.get("until", 0)) > time.time()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("daten/loeschen/", views.account_delete, name="delete"),
     path("geloescht/", views.account_deleted, name="deleted"),
     path("weiter/", views.mfa_continue, name="mfa_continue"),
+    path("zweiter-faktor/<str:token>/", views.mfa_enrol, name="mfa_enrol"),
 ]

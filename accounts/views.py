@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ApplicationError
@@ -78,3 +79,30 @@ def mfa_continue(request: HttpRequest) -> HttpResponse:
         return redirect(next_path)
     messages.info(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
     return redirect("accounts:overview")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def mfa_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed invitation link: GET shows a button (mail scanners follow links), POST redeems it and
+    continues to the TOTP set-up. Only the invited account, signed in, can use it."""
+    from .models import MfaEnrolmentInvitation
+
+    known = MfaEnrolmentInvitation.objects.filter(
+        token_hash=services._mfa_token_hash(token), user_id=request.user.pk or 0, used_at__isnull=True
+    ).exists()
+    if not known:
+        return render(request, "accounts/mfa_enrol.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        try:
+            services.mfa_invitation_redeem(token=token, user=request.user, session=request.session)
+        except ApplicationError:
+            return render(request, "accounts/mfa_enrol.html", {"invalid": True}, status=404)
+        return redirect("mfa_activate_totp")
+    return render(request, "accounts/mfa_enrol.html", {"invalid": False})
+
+
+def mfa_invitation_needed(request: HttpRequest) -> HttpResponse:
+    """Staff without a second factor and without a redeemed invitation (rendered by the middleware)."""
+    return render(request, "accounts/mfa_invitation_needed.html", status=403)
