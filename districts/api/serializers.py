@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core import hooks
+
 from ..models import District, Quarter
 
 
@@ -15,3 +17,13 @@ class DistrictSerializer(serializers.ModelSerializer):
     class Meta:
         model = District
         fields = ["number", "name", "slug", "population", "population_as_of", "quarters"]
+
+
+class DistrictDetailSerializer(DistrictSerializer):
+    """One district, with the fields higher apps add (e.g. planning's `eigenregie_stage`)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for provider in hooks.DISTRICT_DETAIL_API_FIELDS:
+            fields.update(provider())
+        return fields

@@ -1,7 +1,7 @@
 from rest_framework import viewsets
 
 from ..models import District
-from .serializers import DistrictSerializer
+from .serializers import DistrictDetailSerializer, DistrictSerializer
 
 
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
@@ -11,3 +11,6 @@ class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = District.objects.with_quarters()
     lookup_field = "slug"
     pagination_class = None
+
+    def get_serializer_class(self):
+        return DistrictDetailSerializer if self.action == "retrieve" else DistrictSerializer
