@@ -6,19 +6,21 @@ row itself. Object permissions come from workshops/rules.py (WorkshopRulesAdminM
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import CappedCountPaginator
 from core.exceptions import ApplicationError
 from core.models import AuditLog
 from core.services import audit_log
@@ -27,10 +29,6 @@ from . import exports, services
 from .forms import WorkshopCancelForm
 from .models import AgendaItem, ConsentRecord, Format, Method, Registration, Workshop, WorkshopTeamMember
 from .rules import WorkshopRulesAdminMixin
-
-# Path segments under /werkstaetten/ that are not workshop pages.
-RESERVED_SLUGS = {"bestaetigen", "anmeldung", "daten-geloescht"}
-
 
 # --- permission decisions of the extra admin views (one function each) ------------------------------------
 
@@ -67,7 +65,7 @@ class WorkshopAdminForm(forms.ModelForm):
         model = Workshop
         fields = [
             "title", "slug", "status", "district", "quarters", "format", "topic", "description", "summary_easy",
-            "participation_level", "run_by", "starts_at", "ends_at", "venue_name", "venue_address", "online_url",
+            "participation_level", "starts_at", "ends_at", "venue_name", "venue_address", "online_url",
             "venue_step_free", "venue_accessible_toilet", "venue_induction_loop", "venue_public_transport",
             "venue_notes", "capacity", "max_seats_per_registration", "registration_opens_at",
             "registration_closes_at", "reminder_enabled", "reminder_lead_hours", "reminder_text",
@@ -75,48 +73,14 @@ class WorkshopAdminForm(forms.ModelForm):
 
     online_url = forms.URLField(label=_("Online-Zugang"), required=False, assume_scheme="https")
 
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SLUGS:
-            raise ValidationError(gettext("Diese Kennung ist für andere Seiten reserviert."))
-        return slug
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        previous = self.instance.status if self.instance.pk else None
-        # Cancelling mails everyone registered: only the action "Werkstatt absagen" does it.
-        if status == Workshop.Status.CANCELLED and previous != Workshop.Status.CANCELLED:
-            raise ValidationError(
-                gettext("Bitte sagen Sie die Werkstatt mit der Aktion „Werkstatt absagen“ in der Liste ab.")
-            )
-        if previous == Workshop.Status.CANCELLED and status != Workshop.Status.CANCELLED:
-            raise ValidationError(
-                gettext("Eine abgesagte Werkstatt kann nicht wieder geöffnet werden. Bitte kopieren Sie sie.")
-            )
-        return status
-
     def clean(self):
-        cleaned = super().clean()
-        capacity = cleaned.get("capacity")
-        if capacity is not None and self.instance.pk and capacity < self.instance.seats_held:
-            self.add_error(
-                "capacity",
-                gettext("Es sind schon %(held)d Plätze belegt; weniger Plätze gehen nicht.")
-                % {"held": self.instance.seats_held},
-            )
-        district = cleaned.get("district")
-        quarters = cleaned.get("quarters")
-        if district and quarters:
-            foreign = [q.name for q in quarters if q.district_id != district.pk]
-            if foreign:
-                self.add_error(
-                    "quarters",
-                    gettext("Nicht im Stadtbezirk %(district)s: %(quarters)s")
-                    % {"district": district.name, "quarters": ", ".join(foreign)},
-                )
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", gettext("Das Ende muss nach dem Beginn liegen."))
+        # The rules live in the services (workshop_rule_errors); here they only become field messages.
+        cleaned = super().clean() or {}
+        current = self.instance if self.instance.pk else None
+        values = {name: cleaned[name] for name in self.changed_data if name in cleaned} if current else cleaned
+        for field, message in services.workshop_rule_errors(workshop=current, values=values).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         return cleaned
 
 
@@ -136,21 +100,35 @@ class AgendaInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
+_INLINE_WRITES = {
+    WorkshopTeamMember: (
+        lambda member, by: services.workshop_team_member_save(member=member, by=by),
+        lambda member, by: services.workshop_team_member_remove(member=member, by=by),
+    ),
+    AgendaItem: (
+        lambda item, by: services.agenda_item_save(item=item, by=by),
+        lambda item, by: services.agenda_item_delete(item=item, by=by),
+    ),
+}
+
+
+def _seats_with_status(status: str) -> Coalesce:
+    seats = (
+        Registration.objects.filter(workshop=OuterRef("pk"), status=status)
+        .order_by()
+        .values("workshop")
+        .annotate(total=Sum("seats"))
+        .values("total")
+    )
+    return Coalesce(Subquery(seats, output_field=IntegerField()), 0, output_field=IntegerField())
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
     form = WorkshopAdminForm
     change_form_template = "workshops/admin/workshop_change_form.html"
-    list_display = [
-        "title",
-        "district",
-        "starts_at",
-        "status",
-        "capacity",
-        "held_seats",
-        "confirmed_seats",
-        "waitlisted_seats",
-        "lists",
-    ]
+    # Fits 1280 px without horizontal scrolling: occupancy is one column with a bar (issue 10.7).
+    list_display = ["title", "district", "starts_at", "status", "occupancy", "lists"]
     list_filter = ["district", "status", PeriodFilter, "format", "run_by"]
     search_fields = ["title", "topic", "slug", "venue_name"]
     list_select_related = ["district", "format"]
@@ -158,7 +136,8 @@ class WorkshopAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
     ordering = ["-starts_at"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["quarters"]
-    readonly_fields = ["seats_held", "cancellation_reason", "created_by", "created_at", "updated_at"]
+    # run_by is derived from the facilitation record (planning) and only cached here: never edited by hand.
+    readonly_fields = ["seats_held", "run_by", "cancellation_reason", "created_by", "created_at", "updated_at"]
     inlines = [TeamInline, AgendaInline]
     actions = ["duplicate_workshops", "cancel_workshops"]
     fieldsets = [
@@ -210,40 +189,36 @@ class WorkshopAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Occupancy as conditional sums in the same query: no N+1 in the changelist.
+        # Occupancy as correlated subqueries in the same query: no N+1 in the changelist, and (unlike a
+        # JOIN + GROUP BY) computed only for the rows of the page, not for every registration of every
+        # workshop in the count, date-hierarchy and page queries.
         return (
             super()
             .get_queryset(request)
             .annotate(
-                confirmed_total=Coalesce(
-                    Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-                    0,
-                    output_field=IntegerField(),
-                ),
-                waitlisted_total=Coalesce(
-                    Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
-                    0,
-                    output_field=IntegerField(),
-                ),
+                confirmed_total=_seats_with_status(Registration.Status.CONFIRMED),
+                waitlisted_total=_seats_with_status(Registration.Status.WAITLISTED),
             )
         )
 
-    @admin.display(description=_("belegt"), ordering="seats_held")
-    def held_seats(self, obj: Workshop) -> int:
-        return obj.seats_held
-
-    @admin.display(description=_("bestätigt"), ordering="confirmed_total")
-    def confirmed_seats(self, obj: Workshop) -> int:
-        return getattr(obj, "confirmed_total", 0)
-
-    @admin.display(description=_("Warteliste"), ordering="waitlisted_total")
-    def waitlisted_seats(self, obj: Workshop) -> int:
-        return getattr(obj, "waitlisted_total", 0)
+    @admin.display(description=_("Belegung"), ordering="seats_held")
+    def occupancy(self, obj: Workshop) -> str:
+        """Held seats of the capacity as a bar and in words, with the confirmed and waiting-list seats."""
+        confirmed = getattr(obj, "confirmed_total", 0)
+        waitlisted = getattr(obj, "waitlisted_total", 0)
+        return format_html(
+            '<meter min="0" max="{}" value="{}" aria-hidden="true"></meter> {}<br><small>{}</small>',
+            obj.capacity,
+            obj.seats_held,
+            gettext("%(held)s von %(capacity)s belegt") % {"held": obj.seats_held, "capacity": obj.capacity},
+            gettext("%(confirmed)s bestätigt · %(waitlisted)s Warteliste")
+            % {"confirmed": confirmed, "waitlisted": waitlisted},
+        )
 
     @admin.display(description=_("Listen"))
     def lists(self, obj: Workshop) -> str:
         return format_html(
-            '<a href="{}">CSV</a> · <a href="{}">XLSX</a> · <a href="{}">PDF</a> · <a href="{}">{}</a>',
+            '<a href="{}">CSV</a> · <a href="{}">XLSX</a> · <a href="{}">PDF</a><br><a href="{}">{}</a>',
             reverse("admin:workshops_workshop_attendees_csv", args=[obj.pk]),
             reverse("admin:workshops_workshop_attendees_xlsx", args=[obj.pk]),
             reverse("admin:workshops_workshop_signin_pdf", args=[obj.pk]),
@@ -251,14 +226,44 @@ class WorkshopAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
             gettext("Einlass"),
         )
 
+    # --- writes through the services ------------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkshopInvalid as error:
+            # The row changed between the form check and the locked write (e.g. seats taken meanwhile):
+            # the transaction of the change view was rolled back; show why and the current state.
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        capacity_grew = change and "capacity" in form.changed_data and obj.capacity > form.initial.get("capacity", 0)
-        super().save_model(request, obj, form, change)
-        if capacity_grew:
-            # New seats go to the waiting list first, in order.
-            transaction.on_commit(lambda: services.waitlist_offer_next(workshop_id=obj.pk))
+        """Write only the changed fields (never the seat counter) through workshop_update / _create."""
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+            saved = services.workshop_update(workshop=obj, changes=changes, by=request.user)
+            obj.updated_at = saved.updated_at
+            obj.seats_held = saved.seats_held
+            return
+        values = {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+        created = services.workshop_create(values=values, by=request.user)
+        # The admin goes on with `obj` (inlines, log entry, redirect): give it the created row's identity.
+        obj.pk, obj.created_by, obj.seats_held = created.pk, created.created_by, created.seats_held
+        obj.created_at, obj.updated_at = created.created_at, created.updated_at
+        obj._state.adding, obj._state.db = False, created._state.db
+
+    def save_related(self, request, form, formsets, change):
+        # Quarters were written by save_model's service call; no form.save_m2m() here.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        save, delete = _INLINE_WRITES[formset.model]
+        for obj in formset.deleted_objects:
+            delete(obj, by=request.user)
+        for obj in instances:
+            save(obj, by=request.user)
 
     # --- actions ---------------------------------------------------------------------------------------
 
@@ -504,6 +509,10 @@ SUPPORT_FIELDS = [
     "support_other",
     "support_consent_at",
     "support_deleted_at",
+    "support_status",
+    "support_urgent",
+    "support_note",
+    "support_answered_at",
 ]
 
 
@@ -512,14 +521,25 @@ class RegistrationAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
     """Read-only rows; every change is an action that calls a service (the seat counter stays right)."""
 
     workshop_field = "workshop"
-    list_display = ["name", "email", "workshop", "seats", "status", "created_at", "confirmed_at", "checked_in_at"]
+    # Fits 1280 px without horizontal scrolling: person and workshop each in one column (issue 10.7).
+    list_display = ["person", "workshop_short", "seats", "status_summary", "registered_on"]
     # No filter by workshop (a list of every workshop would not scale): the workshop's change page links here
     # with ?workshop__id__exact=<id>, and the search covers workshop titles.
-    list_filter = ["status", RegistrationPeriodFilter, "workshop__district", CheckedInFilter]
+    list_filter = ["status", RegistrationPeriodFilter, "workshop__district", CheckedInFilter, "walk_in"]
     search_fields = ["name", "email", "check_in_code", "workshop__title"]
     list_select_related = ["workshop"]
-    date_hierarchy = "created_at"
-    actions = ["confirm_registrations", "cancel_registrations", "resend_mail", "mark_attended"]
+    # No date hierarchy on 200,000 rows (its drill-down reads every created_at); no second full count, and the
+    # count of the (filtered) rows stops at 5,000.
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    actions = [
+        "confirm_registrations",
+        "cancel_registrations",
+        "resend_mail",
+        "mark_attended",
+        "support_arranged",
+        "support_not_possible",
+    ]
     base_fields = [
         "workshop",
         "name",
@@ -535,12 +555,32 @@ class RegistrationAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
         "confirmed_at",
         "cancelled_at",
         "checked_in_at",
+        "checked_in_seats",
+        "walk_in",
         "check_in_code",
         "status_updates_opt_in",
         "anonymised_at",
         "created_at",
         "updated_at",
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word must match the name or the e-mail address (substring, served by trigram indexes on
+        PostgreSQL), the check-in code (exact) or a workshop title (substring; the workshops are looked up
+        first, so no JOIN is needed): the admin's own search ORs a JOIN and scans every registration."""
+        from django.utils.text import smart_split, unescape_string_literal
+
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            workshops = list(Workshop.objects.filter(title__icontains=bit).order_by().values_list("pk", flat=True))
+            queryset = queryset.filter(
+                Q(name__icontains=bit)
+                | Q(email__icontains=bit)
+                | Q(check_in_code__iexact=bit)
+                | Q(workshop_id__in=workshops)
+            )
+        return queryset, False
 
     def get_fields(self, request, obj=None):
         fields = list(self.base_fields)
@@ -550,6 +590,32 @@ class RegistrationAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
+
+    @admin.display(description=_("Person"), ordering="name")
+    def person(self, obj: Registration) -> str:
+        return format_html("{}<br><small>{}</small>", obj.name, obj.email)
+
+    @admin.display(description=_("Werkstatt"), ordering="workshop__starts_at")
+    def workshop_short(self, obj: Registration) -> str:
+        starts = date_format(timezone.localtime(obj.workshop.starts_at), "SHORT_DATE_FORMAT")
+        return format_html("{}<br><small>{}</small>", obj.workshop.title, starts)
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_summary(self, obj: Registration) -> str:
+        """The status, and at the door: walk-in, and how many of the group came."""
+        if obj.walk_in:
+            return gettext("ohne Anmeldung gekommen")
+        if obj.checked_in_at:
+            arrived = gettext("eingecheckt: %(arrived)s von %(seats)s") % {
+                "arrived": obj.arrived_seats,
+                "seats": obj.seats,
+            }
+            return format_html("{}<br><small>{}</small>", obj.get_status_display(), arrived)
+        return obj.get_status_display()
+
+    @admin.display(description=_("angemeldet am"), ordering="created_at")
+    def registered_on(self, obj: Registration) -> str:
+        return date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT")
 
     def has_add_permission(self, request, *args):
         return False
@@ -623,6 +689,35 @@ class RegistrationAdmin(WorkshopRulesAdminMixin, admin.ModelAdmin):
             run=cancel,
             done_message=lambda n: ngettext("%(n)d Anmeldung storniert.", "%(n)d Anmeldungen storniert.", n) % {"n": n},
         )
+
+    def _support_answer(self, request, queryset, *, status: str) -> None:
+        def answer(registration):
+            if not registration.has_support_needs:
+                return False
+            return services.registration_support_answer(registration=registration, status=status, by=request.user)
+
+        self._run(
+            request,
+            queryset,
+            permission="workshops.view_support_needs",
+            run=answer,
+            done_message=lambda n: (
+                ngettext(
+                    "%(n)d Person über ihre Unterstützung informiert.",
+                    "%(n)d Personen über ihre Unterstützung informiert.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    @admin.action(description=_("Unterstützung ist organisiert (Person wird informiert)"))
+    def support_arranged(self, request, queryset):
+        self._support_answer(request, queryset, status="arranged")
+
+    @admin.action(description=_("Unterstützung ist nicht möglich (Person wird informiert)"))
+    def support_not_possible(self, request, queryset):
+        self._support_answer(request, queryset, status="not_possible")
 
     @admin.action(description=_("Passende E-Mail erneut senden"), permissions=["manage"])
     def resend_mail(self, request, queryset):

@@ -345,7 +345,15 @@ WORKSHOPS = [
         30,
         status=Workshop.Status.HELD,
         induction_loop=True,
-        team=(("moderation", "lead"), ("fachteam", "co"), ("bezirk", "district_office"), ("moderation2", "trainee")),
+        team=(
+            ("moderation", "lead"),
+            ("fachteam", "co"),
+            ("bezirk", "district_office"),
+            ("moderation2", "trainee"),
+            # Issue 12: a member of the Bezirksrat and a Fachbereich reflect from their perspective.
+            ("politik", "politik"),
+            ("fachbereich", "fachbereich"),
+        ),
         agenda=STANDARD_AGENDA,
         confirmed=18,
         no_shows=3,
@@ -1009,8 +1017,10 @@ def _seed_registrations(workshop: Workshop, spec: DemoWorkshop, *, users, now) -
 def recount_seats(workshop_ids) -> None:
     """Set each workshop's seat counter to the recount of the registrations that hold seats."""
     for workshop_id in workshop_ids:
-        held = Registration.objects.filter(workshop_id=workshop_id, holds_seats=True).aggregate(total=Sum("seats"))
-        Workshop.objects.filter(pk=workshop_id).update(seats_held=held["total"] or 0)
+        held = Registration.objects.filter(workshop_id=workshop_id, holds_seats=True)
+        total = held.aggregate(total=Sum("seats"))["total"] or 0
+        pending = held.filter(status=Registration.Status.PENDING).aggregate(total=Sum("seats"))["total"] or 0
+        Workshop.objects.filter(pk=workshop_id).update(seats_held=total, seats_pending=pending)
 
 
 @transaction.atomic

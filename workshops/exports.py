@@ -89,6 +89,9 @@ def _spreadsheet_safe(value):
     return value
 
 
+spreadsheet_safe = _spreadsheet_safe
+
+
 def attendees_csv(workshop: Workshop) -> bytes:
     """Semicolon-separated UTF-8 with BOM: opens with umlauts in a German Excel by double-click."""
     buffer = io.StringIO()

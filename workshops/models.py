@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +54,11 @@ class Method(TimeStampedModel):
 
 
 class WorkshopQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status__in=[Workshop.Status.PUBLISHED, Workshop.Status.HELD, Workshop.Status.DOCUMENTED])
+    def public(self):
+        """The one definition of the workshops the public may see (pages, API, feeds, reports): every one but
+        drafts. Cancelled workshops stay visible, marked as cancelled, so people who registered learn of it
+        (docs/adr/0007-public-workshops-and-cancelled.md)."""
+        return self.filter(status__in=Workshop.PUBLIC_STATUSES)
 
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now())
@@ -70,7 +74,9 @@ class Workshop(TimeStampedModel):
     """A Bezirkswerkstatt: one session in a district.
 
     `seats_held` is the seat counter (DESIGN §5): it is changed only by the registration services, each
-    change by one conditional UPDATE in the same transaction as the registration row it concerns."""
+    change by one conditional UPDATE in the same transaction as the registration row it concerns.
+    `seats_pending` is the part of it held by unconfirmed (pending) registrations: capped at
+    WORKSHOPS_PENDING_HOLD_SHARE percent of the capacity and never shown to the public (ADR 0016)."""
 
     class ParticipationLevel(models.TextChoices):
         INFORMATION = "information", _("Information")
@@ -80,6 +86,7 @@ class Workshop(TimeStampedModel):
 
     class RunBy(models.TextChoices):
         PROTOTYPE = "prototype", _("Prototyp (Prozessteam)")
+        TANDEM = "tandem", _("Tandem (mit dem Prozessteam)")
         EIGENREGIE = "eigenregie", _("Eigenregie (städtische Mitarbeitende)")
 
     class Status(models.TextChoices):
@@ -88,6 +95,8 @@ class Workshop(TimeStampedModel):
         CANCELLED = "cancelled", _("abgesagt")
         HELD = "held", _("durchgeführt")
         DOCUMENTED = "documented", _("dokumentiert")
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED, Status.HELD, Status.DOCUMENTED)
 
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kennung"), max_length=220, unique=True)
@@ -120,6 +129,7 @@ class Workshop(TimeStampedModel):
     online_url = models.URLField(_("Online-Zugang"), blank=True)
     capacity = models.PositiveIntegerField(_("Plätze"))
     seats_held = models.PositiveIntegerField(_("belegte Plätze"), default=0, editable=False)
+    seats_pending = models.PositiveIntegerField(_("unbestätigt reservierte Plätze"), default=0, editable=False)
     max_seats_per_registration = models.PositiveSmallIntegerField(_("max. Plätze pro Anmeldung"), default=4)
     registration_opens_at = models.DateTimeField(_("Anmeldung ab"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("Anmeldung bis"), null=True, blank=True)
@@ -146,6 +156,9 @@ class Workshop(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="workshop_ends_after_start"),
             models.CheckConstraint(condition=Q(seats_held__lte=F("capacity")), name="workshop_seats_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(seats_pending__lte=F("seats_held")), name="workshop_pending_seats_within_held"
+            ),
             models.CheckConstraint(condition=Q(max_seats_per_registration__gte=1), name="workshop_max_seats_positive"),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="workshop_status_start")]
@@ -158,6 +171,14 @@ class Workshop(TimeStampedModel):
 
     @property
     def seats_available(self) -> int:
+        """Free seats as the public sees them: unconfirmed holds are not subtracted (ADR 0016), so the count
+        moves only when a person confirms (or takes an offer) — never for an unconfirmed registration, which
+        a duplicate address would otherwise reveal."""
+        return max(self.capacity - (self.seats_held - self.seats_pending), 0)
+
+    @property
+    def seats_free_now(self) -> int:
+        """Seats nobody holds at all right now (confirmed, unconfirmed hold or offer): what a hold can take."""
         return max(self.capacity - self.seats_held, 0)
 
 
@@ -171,6 +192,8 @@ class WorkshopTeamMember(models.Model):
         DISTRICT_OFFICE = "district_office", _("Bezirksmanagement")
         EXPERT = "expert", _("Fachexpertise")
         NETWORK_PARTNER = "network_partner", _("Netzwerkpartner*in")
+        POLITIK = "politik", _("Politik (Bezirksrat, Rat)")
+        FACHBEREICH = "fachbereich", _("Fachbereich der Stadtverwaltung")
 
     FACILITATING_ROLES = (Role.LEAD, Role.CO, Role.TRAINEE)
 
@@ -209,9 +232,27 @@ class AgendaItem(models.Model):
         return self.title
 
 
+def arrived_people():
+    """People of a registration who came (a group may come in part): the expression for sums over checked-in
+    registrations, `Sum(arrived_people(), filter=Q(checked_in_at__isnull=False))`."""
+    return Coalesce("checked_in_seats", "seats")
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status__in=Registration.INACTIVE_STATUSES)
+
+
+def support_label(name: str) -> str:
+    """The label of a support-need field of Registration, in the active language."""
+    field = Registration._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+class SupportStatus(models.TextChoices):
+    OPEN = "open", _("wird geklärt")
+    ARRANGED = "arranged", _("ist organisiert")
+    NOT_POSSIBLE = "not_possible", _("ist leider nicht möglich")
 
 
 class Registration(TimeStampedModel):
@@ -244,7 +285,7 @@ class Registration(TimeStampedModel):
         related_name="registrations",
     )
     name = models.CharField(_("Name"), max_length=150)
-    email = models.EmailField(_("E-Mail-Adresse"))
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)  # blank only for walk-ins without an address
     seats = models.PositiveSmallIntegerField(_("Plätze"), default=1)
     quarter = models.ForeignKey(
         "districts.Quarter",
@@ -268,8 +309,15 @@ class Registration(TimeStampedModel):
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("eingecheckt am"), null=True, blank=True)
+    # How many of the group came (2 of 4); empty while nobody is checked in. Counts as `seats` when empty
+    # on an old row that was checked in before this field existed.
+    checked_in_seats = models.PositiveSmallIntegerField(_("eingecheckte Personen"), null=True, blank=True)
+    # Admitted at the door without registering (name only; an address only when the person gave one).
+    walk_in = models.BooleanField(_("ohne Anmeldung gekommen"), default=False)
     check_in_code = models.CharField(_("Check-in-Code"), max_length=12, blank=True)
     status_updates_opt_in = models.BooleanField(_("möchte über Ergebnisse informiert werden"), default=False)
+    # The language the person used to register (one of settings.LANGUAGES): every mail is written in it.
+    language = models.CharField(_("Sprache"), max_length=8, default="de")
     # Support needs: asked as the support required, never a diagnosis; kept only with their own consent.
     support_step_free = models.BooleanField(_("stufenloser Zugang"), default=False)
     support_sign_language = models.BooleanField(_("Gebärdensprachdolmetschung (DGS)"), default=False)
@@ -278,6 +326,14 @@ class Registration(TimeStampedModel):
     support_childcare = models.BooleanField(_("Kinderbetreuung"), default=False)
     support_other = models.TextField(_("andere Unterstützung"), blank=True)
     support_consent_at = models.DateTimeField(_("Einwilligung Unterstützungsbedarf"), null=True, blank=True)
+    # The team's answer to the recorded needs (the person is told): open until marked arranged/not possible.
+    support_status = models.CharField(
+        _("Unterstützung"), max_length=12, choices=SupportStatus.choices, blank=True, default=""
+    )
+    support_note = models.TextField(_("Antwort des Teams zur Unterstützung"), blank=True)
+    support_answered_at = models.DateTimeField(_("Unterstützung beantwortet am"), null=True, blank=True)
+    # Needs entered less than WORKSHOPS_SUPPORT_URGENT_DAYS before the date (interpreters need weeks).
+    support_urgent = models.BooleanField(_("Unterstützung dringend"), default=False)
     support_deleted_at = models.DateTimeField(_("Unterstützungsbedarf gelöscht am"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
@@ -292,7 +348,7 @@ class Registration(TimeStampedModel):
             # Duplicate detection that holds under concurrency: one active registration per address.
             models.UniqueConstraint(
                 fields=["workshop", "email"],
-                condition=~Q(status__in=["cancelled", "expired", "declined"]),
+                condition=~Q(status__in=["cancelled", "expired", "declined"]) & ~Q(email=""),
                 name="registration_one_active_per_email",
             ),
         ]
@@ -300,10 +356,35 @@ class Registration(TimeStampedModel):
             models.Index(fields=["workshop", "status"], name="registration_workshop_status"),
             models.Index(fields=["workshop", "check_in_code"], name="registration_checkin_code"),
             models.Index(fields=["email"], name="registration_email"),
+            # The admin's list (oldest first) and its check-in code search; name and e-mail substrings are
+            # served by trigram indexes on PostgreSQL (migration 0009).
+            models.Index(fields=["created_at"], name="registration_created"),
+            models.Index(Upper("check_in_code"), name="registration_code_upper"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} – {self.workshop}"
+
+    def support_needs_labels(self) -> list[str]:
+        """The recorded needs in words (the field labels, in the active language), the free text last."""
+        names = (
+            "support_step_free",
+            "support_sign_language",
+            "support_induction_loop",
+            "support_easy_language",
+            "support_childcare",
+        )
+        labels = [support_label(name) for name in names if getattr(self, name)]
+        if self.support_other:
+            labels.append(self.support_other)
+        return labels
+
+    @property
+    def arrived_seats(self) -> int:
+        """How many people of this registration are checked in."""
+        if self.checked_in_at is None:
+            return 0
+        return self.seats if self.checked_in_seats is None else self.checked_in_seats
 
     @property
     def has_support_needs(self) -> bool:

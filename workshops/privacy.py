@@ -92,9 +92,14 @@ def erase(*, email: str, user, by=None) -> int:
 
     count = 0
     for registration in _registrations(email, user):
+        address = registration.email
         services.registration_anonymise(registration=registration)
         audit_log(
-            actor=by, action=AuditLog.Action.REGISTRATION_ANONYMISE, obj=registration, details={"reason": "erasure"}
+            actor=by,
+            action=AuditLog.Action.REGISTRATION_ANONYMISE,
+            obj=registration,
+            details={"reason": "erasure"},
+            about=address,
         )
         count += 1
     if user is not None and user.pk:

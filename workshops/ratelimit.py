@@ -1,7 +1,12 @@
-"""Rate limit of registrations per IP address and per e-mail address (abuse resistance without CAPTCHA).
+"""Rate limits of registrations (abuse resistance without CAPTCHA).
 
-The rate comes from settings.REGISTRATION_RATE_LIMIT, e.g. "20/m" (20 per minute), "100/h", "5/10m";
-"off" disables it (benchmarks). Counters live in the cache (Redis in production) in fixed windows, so the
+Requests are limited per IP address (settings.REGISTRATION_RATE_LIMIT, e.g. "20/m" (20 per minute), "100/h",
+"5/10m"; "off" disables it for benchmarks): over it, 429. Per e-mail address only the registration mails are
+limited (REGISTRATION_ADDRESS_MAIL_LIMIT): over it, the request is answered exactly as usual but nothing is
+stored or sent. So a third party can neither flood an address nor exhaust a limit that would answer its owner
+429 (issue 15.4); token links (confirm, manage) are never limited by address.
+
+Counters live in the cache (Redis in production) in fixed windows, so the
 limit holds across processes and machines. The HTML form and the API use the same function."""
 
 import hashlib
@@ -10,6 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from core.clientip import client_ip  # the one client-address helper (TRUSTED_PROXY_HOPS), also for tests
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -32,14 +39,6 @@ def parse_rate(value: str | None) -> Rate | None:
     return Rate(count=int(count), seconds=int(multiple or 1) * _UNITS[unit])
 
 
-def client_ip(request) -> str:
-    """The client's address. Behind a reverse proxy set REGISTRATION_RATE_LIMIT_IP_META to the header the
-    proxy sets (e.g. "HTTP_X_REAL_IP"); by default REMOTE_ADDR."""
-    meta_key = getattr(settings, "REGISTRATION_RATE_LIMIT_IP_META", "") or "REMOTE_ADDR"
-    value = request.META.get(meta_key) or request.META.get("REMOTE_ADDR") or "unknown"
-    return value.split(",")[0].strip()
-
-
 def _hit(key: str, rate: Rate) -> int:
     """Count one request in the key's current window; returns the count so far."""
     try:
@@ -55,16 +54,23 @@ def _key(kind: str, value: str) -> str:
     return f"workshops:rl:{kind}:{digest}"
 
 
-def registration_rate_limited(*, request, email: str) -> bool:
-    """Count a registration attempt; True when the IP or the e-mail address is over the limit."""
+def registration_rate_limited(*, request, email: str = "") -> bool:
+    """Count a registration attempt; True when the client's IP is over the limit. (`email` is ignored: a
+    limit per address would let anybody lock its owner out — see registration_mail_allowed.)"""
     rate = parse_rate(settings.REGISTRATION_RATE_LIMIT)
     if rate is None:
         return False
-    over = _hit(_key("ip", client_ip(request)), rate) > rate.count
+    return _hit(_key("ip", client_ip(request)), rate) > rate.count
+
+
+def registration_mail_allowed(*, email: str) -> bool:
+    """Count a registration mail to this address; False when its budget is used up (then store and send
+    nothing, but answer as usual)."""
+    rate = parse_rate(settings.REGISTRATION_ADDRESS_MAIL_LIMIT)
     email = (email or "").strip().lower()
-    if email:
-        over = (_hit(_key("email", email), rate) > rate.count) or over
-    return over
+    if rate is None or not email:
+        return True
+    return _hit(_key("email", email), rate) <= rate.count
 
 
 def retry_after_seconds() -> int:

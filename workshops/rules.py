@@ -8,8 +8,10 @@ Objects: every predicate that concerns a workshop accepts the Workshop itself or
 
 Without an object (``has_perm("workshops.view_attendees")``) a permission answers "for at least one
 object": the admin asks this way to decide whether a menu entry and a changelist show up; the lists are
-then restricted with the ``*_for_user`` queryset helpers below. Views that show one object must always
-pass it.
+then restricted with the ``*_for_user`` selectors (workshops/selectors.py). Views that show one object
+must always pass it.
+
+The role predicates (is_fachteam, is_district_staff, …) are defined once in accounts/rules.py.
 
 The Fachteam (and superusers) may do everything; ``accounts.backends.RoleBackend`` grants them every
 model permission as well, so the admin of apps without rules works for them.
@@ -20,9 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet
 
-from accounts.roles import Role, user_has_role, user_is_fachteam
+from accounts.rules import is_active_user, is_district_staff, is_fachteam, is_moderation
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
@@ -53,13 +54,9 @@ def _district_id(obj) -> int | None:
     return getattr(workshop, "district_id", None)
 
 
-def _authenticated(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def _team_roles(user, obj) -> list[str]:
     """The team roles of `user` in the workshop of `obj`; without an object, in any workshop."""
-    if not _authenticated(user):
+    if not is_active_user(user):
         return []
     from .models import WorkshopTeamMember
 
@@ -73,30 +70,6 @@ def _team_roles(user, obj) -> list[str]:
 
 
 # --- predicates --------------------------------------------------------------------------------------------
-
-
-@rules.predicate
-def is_fachteam(user) -> bool:
-    """Group "Fachteam Beteiligung", or a superuser."""
-    return _authenticated(user) and user_is_fachteam(user)
-
-
-@rules.predicate
-def is_district_staff(user) -> bool:
-    """Group "Bezirksmanagement"."""
-    return _authenticated(user) and user_has_role(user, Role.BEZIRKSMANAGEMENT)
-
-
-@rules.predicate
-def is_moderation(user) -> bool:
-    """Group "Moderation" (facilitators)."""
-    return _authenticated(user) and user_has_role(user, Role.MODERATION)
-
-
-@rules.predicate
-def is_network_member(user) -> bool:
-    """Group "Beteiligungsnetzwerk"."""
-    return _authenticated(user) and user_has_role(user, Role.NETZWERK)
 
 
 @rules.predicate
@@ -135,9 +108,18 @@ def is_lead_of(user, obj=None) -> bool:
 
 
 @rules.predicate
+def is_lead_or_co_of(user, obj=None) -> bool:
+    """The lead or a co-facilitator of the workshop (not trainees, not network partners)."""
+    from .models import WorkshopTeamMember
+
+    roles = _team_roles(user, obj)
+    return WorkshopTeamMember.Role.LEAD in roles or WorkshopTeamMember.Role.CO in roles
+
+
+@rules.predicate
 def is_registration_owner(user, obj=None) -> bool:
     """The account that made the registration (a citizen sees only their own). Needs an object."""
-    if not _authenticated(user) or obj is None:
+    if not is_active_user(user) or obj is None:
         return False
     return getattr(obj, "user_id", None) == user.pk
 
@@ -161,7 +143,8 @@ rules.add_perm("workshops.check_in", can_work_on_workshop)
 rules.add_perm("workshops.export_attendees", can_work_on_workshop)
 # Support needs are health-related: only that workshop's team and the Fachteam (not the district office,
 # unless it is on the team).
-rules.add_perm("workshops.view_support_needs", is_fachteam | is_team_member)
+# Support needs (Art. 9 GDPR data): lead and co-facilitators and the Fachteam; other team roles see counts.
+rules.add_perm("workshops.view_support_needs", is_fachteam | is_lead_or_co_of)
 rules.add_perm("workshops.change_workshop", is_fachteam)
 rules.add_perm("workshops.manage_registrations", is_fachteam)
 rules.add_perm(
@@ -187,46 +170,7 @@ rules.add_perm("workshops.view_method", is_workshop_staff)
 rules.add_perm("workshops.view_format", is_workshop_staff)
 
 
-# --- queryset helpers (admin lists, staff pages, API) ------------------------------------------------------
-
-
-def workshops_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The workshops `user` may see internally (view_workshop_internal), as one query."""
-    from .models import Workshop
-
-    queryset = Workshop.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return queryset.none()
-    if is_fachteam(user):
-        return queryset
-    condition = Q(team__user_id=user.pk)
-    if is_district_staff(user):
-        condition |= Q(district__in=user.districts.values("pk"))
-    return queryset.filter(pk__in=Workshop.objects.filter(condition).values("pk"))
-
-
-def registrations_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The registrations `user` may see as attendees (view_attendees on their workshop), as one query."""
-    from .models import Registration
-
-    queryset = Registration.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return queryset.none()
-    if is_fachteam(user):
-        return queryset
-    return queryset.filter(workshop__in=workshops_for_user(user).values("pk"))
-
-
-def support_needs_workshops_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The workshops whose attendees' support needs `user` may see (view_support_needs)."""
-    from .models import Workshop
-
-    queryset = Workshop.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return queryset.none()
-    if is_fachteam(user):
-        return queryset
-    return queryset.filter(pk__in=Workshop.objects.filter(team__user_id=user.pk).values("pk"))
+# --- admin and API -------------------------------------------------------------------------------------
 
 
 class WorkshopRulesAdminMixin:
@@ -257,7 +201,9 @@ class WorkshopRulesAdminMixin:
         return request.user.has_perm(self._perm("add"))
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        from .selectors import workshops_for_user
+
+        queryset = super().get_queryset(request)  # type: ignore[misc]  # mixed into a ModelAdmin
         user = request.user
         if is_fachteam(user):
             return queryset

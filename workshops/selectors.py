@@ -3,18 +3,17 @@
 Every list here runs a constant number of queries, whatever the number of workshops or registrations."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.rules import is_active_user, is_district_staff, is_fachteam
 from districts.models import Quarter
 
-from .models import Registration, Workshop
+from .models import Registration, Workshop, WorkshopTeamMember
 from .tokens import hash_token, normalise_check_in_code
-
-PUBLIC_STATUSES = (Workshop.Status.PUBLISHED, Workshop.Status.HELD, Workshop.Status.DOCUMENTED)
-
 
 # --- token look-ups ---------------------------------------------------------------------------------------
 
@@ -73,7 +72,8 @@ def workshop_waitlist_open(*, workshop, now: datetime | None = None) -> bool:
 
 
 def hold_deadline(*, workshop, now: datetime | None = None) -> datetime:
-    """Until when an unconfirmed registration holds its seats: WORKSHOPS_HOLD_HOURS, at most until the start."""
+    """Until when an unconfirmed registration holds its seats and its confirmation link works:
+    WORKSHOPS_HOLD_HOURS (short: anonymous requests must not keep seats long), at most until the start."""
     now = now or timezone.now()
     return min(now + timedelta(hours=settings.WORKSHOPS_HOLD_HOURS), workshop.starts_at)
 
@@ -100,7 +100,25 @@ def workshop_seats_recount(*, workshop_id: int) -> int:
     return total["total"] or 0
 
 
+def workshop_pending_seats_recount(*, workshop_id: int) -> int:
+    """Seats held by unconfirmed registrations according to the registrations (what seats_pending must equal)."""
+    total = Registration.objects.filter(
+        workshop_id=workshop_id, holds_seats=True, status=Registration.Status.PENDING
+    ).aggregate(total=Sum("seats"))
+    return total["total"] or 0
+
+
 # --- lists ------------------------------------------------------------------------------------------------
+
+
+def workshops_public_fingerprint(now: datetime) -> str:
+    """Changes when any public workshop changes (edit, seats, a new one) and, since states change with time,
+    every minute: the key of the cached lists (one aggregate query)."""
+    fingerprint = workshops_public().aggregate(
+        changed=Max("updated_at"), seats=Sum(F("seats_held") - F("seats_pending")), count=Count("pk")
+    )
+    changed = fingerprint["changed"].isoformat() if fingerprint["changed"] else ""  # no spaces in a cache key
+    return f"{changed}:{fingerprint['seats']}:{fingerprint['count']}:" + now.strftime("%Y%m%d%H%M")
 
 
 def workshops_public(
@@ -112,11 +130,12 @@ def workshops_public(
     starts_before: datetime | None = None,
     with_free_seats: bool = False,
 ) -> QuerySet[Workshop]:
-    """Public workshops (published, held, documented) by start, with district, format and quarters loaded.
+    """Public workshops (Workshop.objects.public(): all but drafts, cancelled ones included) by start, with
+    district, format and quarters loaded.
 
     Filters take slugs (district, quarter, format) and datetimes; three queries whatever the size."""
     qs = (
-        Workshop.objects.published()
+        Workshop.objects.public()
         .select_related("district", "format")
         .prefetch_related(Prefetch("quarters", queryset=Quarter.objects.order_by("name")))
         .order_by("starts_at", "pk")
@@ -132,14 +151,68 @@ def workshops_public(
     if starts_before:
         qs = qs.filter(starts_at__lt=starts_before)
     if with_free_seats:
-        qs = qs.filter(seats_held__lt=F("capacity"))
+        qs = qs.filter(seats_held__lt=F("capacity") + F("seats_pending"))  # as Workshop.seats_available
     return qs
 
 
-def registrations_of_user(*, user) -> QuerySet[Registration]:
-    """ "Meine Anmeldungen": a logged-in person's registrations (by account or by its e-mail address)."""
-    return (
-        Registration.objects.filter(Q(user=user) | Q(email__iexact=user.email), anonymised_at__isnull=True)
-        .select_related("workshop", "workshop__district")
-        .order_by("-workshop__starts_at")
+def registrations_of_user(*, user: Any) -> QuerySet[Registration]:
+    """ "Meine Anmeldungen": a logged-in person's registrations, made with the account or with one of its
+    verified e-mail addresses (an unverified address proves nothing), with their workshops loaded."""
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    condition = Q(user=user)
+    for address in addresses:
+        condition |= Q(email__iexact=address)
+    return Registration.objects.filter(condition, anonymised_at__isnull=True).select_related(
+        "workshop", "workshop__district"
     )
+
+
+# --- scoped by permission (admin lists, staff pages, API) -------------------------------------------------
+# The querysets that answer the rules of workshops/rules.py for a whole list at once, as one query each.
+
+
+def workshops_for_user(user: Any, queryset: QuerySet[Workshop] | None = None) -> QuerySet[Workshop]:
+    """The workshops `user` may see internally (view_workshop_internal), as one query."""
+    queryset = Workshop.objects.all() if queryset is None else queryset
+    if not is_active_user(user):
+        return queryset.none()
+    if is_fachteam(user):
+        return queryset
+    condition = Q(team__user_id=user.pk)
+    if is_district_staff(user):
+        condition |= Q(district__in=user.districts.values("pk"))
+    return queryset.filter(pk__in=Workshop.objects.filter(condition).values("pk"))
+
+
+def registrations_for_user(user: Any, queryset: QuerySet[Registration] | None = None) -> QuerySet[Registration]:
+    """The registrations `user` may see as attendees (view_attendees on their workshop), as one query."""
+    queryset = Registration.objects.all() if queryset is None else queryset
+    if not is_active_user(user):
+        return queryset.none()
+    if is_fachteam(user):
+        return queryset
+    return queryset.filter(workshop__in=workshops_for_user(user).values("pk"))
+
+
+def support_needs_workshops_for_user(user: Any, queryset: QuerySet[Workshop] | None = None) -> QuerySet[Workshop]:
+    """The workshops whose attendees' support needs `user` may see (view_support_needs)."""
+    queryset = Workshop.objects.all() if queryset is None else queryset
+    if not is_active_user(user):
+        return queryset.none()
+    if is_fachteam(user):
+        return queryset
+    lead_or_co = (WorkshopTeamMember.Role.LEAD, WorkshopTeamMember.Role.CO)
+    return queryset.filter(
+        pk__in=Workshop.objects.filter(team__user_id=user.pk, team__role__in=lead_or_co).values("pk")
+    )
+
+
+def support_answer_due(*, registration: Registration) -> datetime:
+    """By when the team tells the person whether the support is arranged: WORKSHOPS_SUPPORT_ANSWER_DAYS after
+    the needs were recorded, and at the latest a day before the workshop."""
+    recorded = registration.support_consent_at or registration.created_at or timezone.now()
+    due = recorded + timedelta(days=settings.WORKSHOPS_SUPPORT_ANSWER_DAYS)
+    latest = registration.workshop.starts_at - timedelta(days=1)
+    return max(min(due, latest), recorded)

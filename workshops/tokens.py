@@ -11,9 +11,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils.encoding import force_bytes
+
+from core.links import absolute_url
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and typed on phones at the door.
 CHECK_IN_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -77,18 +80,18 @@ def manage_url(registration, token: str | None = None) -> str:
     Without a token, the registration's own manage token is derived from its seed."""
     if token is None:
         token = tokens_for(registration).manage
-    return f"{settings.SITE_URL}/werkstaetten/anmeldung/{token}/"
+    return absolute_url("workshops:manage", token=token)
 
 
 def confirm_url(token: str) -> str:
     """Absolute URL of the confirmation page: {SITE_URL}/werkstaetten/bestaetigen/<token>/."""
-    return f"{settings.SITE_URL}/werkstaetten/bestaetigen/{token}/"
+    return absolute_url("workshops:confirm", token=token)
 
 
 def workshop_url(workshop) -> str:
-    return f"{settings.SITE_URL}/werkstaetten/{workshop.slug}/"
+    return absolute_url("workshops:detail", slug=workshop.slug)
 
 
 def check_in_url(workshop, code: str) -> str:
     """The staff check-in page with the code filled in (what the QR code in the confirmation mail opens)."""
-    return f"{settings.SITE_URL}/werkstaetten/{workshop.slug}/einlass/?code={code}"
+    return absolute_url("workshops:check_in", slug=workshop.slug, query=urlencode({"code": code}))

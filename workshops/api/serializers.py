@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.validators import PlainTextSerializerMixin
 from districts.models import Quarter
 
 from .. import selectors
@@ -39,7 +40,16 @@ class VenueSerializer(serializers.Serializer):
     accessible_toilet = serializers.BooleanField(source="venue_accessible_toilet")
     induction_loop = serializers.BooleanField(source="venue_induction_loop")
     public_transport = serializers.CharField(source="venue_public_transport")
-    online_url = serializers.URLField(allow_blank=True)
+    online = serializers.SerializerMethodField(help_text="Participation by video conference is offered.")
+    online_url = serializers.SerializerMethodField(
+        help_text="Always empty: the access link is sent only to confirmed participants (mail, manage page)."
+    )
+
+    def get_online(self, workshop) -> bool:
+        return bool(workshop.online_url)
+
+    def get_online_url(self, workshop) -> str:
+        return ""
 
 
 class WorkshopSerializer(serializers.ModelSerializer):
@@ -131,7 +141,8 @@ class WorkshopSerializer(serializers.ModelSerializer):
                 "accessible_toilet": workshop.venue_accessible_toilet,
                 "induction_loop": workshop.venue_induction_loop,
                 "public_transport": workshop.venue_public_transport,
-                "online_url": workshop.online_url,
+                "online": bool(workshop.online_url),
+                "online_url": "",  # the access link is for confirmed participants only
             },
             "capacity": workshop.capacity,
             "seats_available": workshop.seats_available,
@@ -195,7 +206,7 @@ class WorkshopFilterSerializer(serializers.Serializer):
     starts_before = MomentField(required=False, help_text="Date or ISO 8601 date-time (exclusive)")
 
 
-class SupportNeedsSerializer(serializers.Serializer):
+class SupportNeedsSerializer(PlainTextSerializerMixin, serializers.Serializer):
     step_free = serializers.BooleanField(required=False, default=False)
     sign_language = serializers.BooleanField(required=False, default=False)
     induction_loop = serializers.BooleanField(required=False, default=False)
@@ -204,7 +215,7 @@ class SupportNeedsSerializer(serializers.Serializer):
     other = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
 
 
-class RegistrationRequestSerializer(serializers.Serializer):
+class RegistrationRequestSerializer(PlainTextSerializerMixin, serializers.Serializer):
     """A registration. Support needs are stored only with support_consent; privacy_consent must be true."""
 
     name = serializers.CharField(max_length=150)
@@ -217,6 +228,38 @@ class RegistrationRequestSerializer(serializers.Serializer):
     support_consent = serializers.BooleanField(required=False, default=False)
     status_updates_opt_in = serializers.BooleanField(required=False, default=False)
     privacy_consent = serializers.BooleanField()
+    language = serializers.ChoiceField(
+        choices=["de", "en"],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Language of the mails to this person; default: the request's Accept-Language, else German.",
+    )
+    stamp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Bot protection, as in the HTML form: a stamp from `GET /api/v1/workshops/{slug}/registration-stamp/`, "
+            "sent no sooner than its `not_before` and no later than its `expires_at`. Single use. A rejected "
+            "stamp answers 400 with a fresh `stamp` (after a genuine one a retry stamp, usable at once)."
+        ),
+    )
+    website = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Honeypot: leave it out or empty. A filled-in value is answered like success, but nothing is stored.",
+    )
+    waitlist = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "When fewer seats are free than `seats` (but some are): true puts the whole group on the waiting "
+            "list; false (default) answers 409 `not_enough_seats` with `seats_available`, so the client can "
+            "offer the choice (register that many, or the waiting list)."
+        ),
+    )
 
     def validate_name(self, value: str) -> str:
         if not value.strip():
@@ -229,7 +272,33 @@ class RegistrationRequestSerializer(serializers.Serializer):
         return value
 
 
+REGISTRATION_DETAIL = _(
+    "Bitte prüfen Sie Ihr E-Mail-Postfach: Unsere E-Mail nennt Ihren Stand. War die Adresse schon angemeldet, "
+    "bleibt alles, wie es war."
+)
+
+
 class RegistrationResponseSerializer(serializers.Serializer):
     """Identical for new and already known addresses: it never reveals whether an address is registered."""
 
     status = serializers.ChoiceField(choices=["pending", "waitlisted"])
+    # The same sentence for every answer: true for a new and for an already registered address alike.
+    detail = serializers.CharField(read_only=True)
+
+
+class RegistrationStampSerializer(serializers.Serializer):
+    """A single-use stamp for one registration of this workshop (the API's time trap, as in the HTML form)."""
+
+    stamp = serializers.CharField()
+    not_before = serializers.DateTimeField(help_text="Send the registration no sooner than this.")
+    expires_at = serializers.DateTimeField(help_text="The stamp is refused after this.")
+
+
+class NotEnoughSeatsSerializer(serializers.Serializer):
+    """409: fewer seats are free than the group asks for. Retry with `seats` ≤ `seats_available`, or with
+    `waitlist: true` for the whole group."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["not_enough_seats"])
+    seats_available = serializers.IntegerField(min_value=1)
+    seats_requested = serializers.IntegerField(min_value=1)
