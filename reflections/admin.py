@@ -3,12 +3,18 @@
 State changes go through the services (retire/reactivate a criterion, reopen a reflection, commitment
 status, photo upload); reflections and feedback are read-only here."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+
+from core.exceptions import ApplicationError
+from core.validators import PlainTextFormMixin
 
 from . import services
+from .forms import ResultPhotoForm
 from .models import (
     Commitment,
     CriterionRating,
@@ -22,8 +28,13 @@ from .models import (
 )
 
 
+class PlainTextAdminForm(PlainTextFormMixin, forms.ModelForm):
+    """Admin forms refuse control characters and bidi overrides in their text fields like every other form."""
+
+
 @admin.register(QualityCriterion)
 class QualityCriterionAdmin(admin.ModelAdmin):
+    form = PlainTextAdminForm
     list_display = ["name", "order", "is_active", "asked_in_feedback", "retired_at", "rating_count"]
     list_editable = ["order"]
     list_filter = ["is_active", "asked_in_feedback"]
@@ -91,19 +102,19 @@ class ReadOnlyInline(admin.TabularInline):
 class CriterionRatingInline(ReadOnlyInline):
     model = CriterionRating
     fields = ["criterion", "rating", "note"]
-    readonly_fields = fields
+    readonly_fields = ["criterion", "rating", "note"]
 
 
 class MethodUseInline(ReadOnlyInline):
     model = MethodUse
     fields = ["method", "rating", "how_it_worked"]
-    readonly_fields = fields
+    readonly_fields = ["method", "rating", "how_it_worked"]
 
 
 class InsightInline(ReadOnlyInline):
     model = Insight
     fields = ["text"]
-    readonly_fields = fields
+    readonly_fields = ["text"]
 
 
 @admin.register(Reflection)
@@ -143,8 +154,22 @@ class ReflectionAdmin(admin.ModelAdmin):
         self.message_user(request, _("Die Reflexionen sind wieder Entwürfe."), messages.SUCCESS)
 
 
+class CommitmentAdminForm(PlainTextAdminForm):
+    class Meta:
+        model = Commitment
+        fields = ["workshop", "reflection", "what", "who", "due_date", "status", "drop_reason", "public", "order"]
+
+    def clean(self):
+        super().clean()
+        reflection, workshop = self.cleaned_data.get("reflection"), self.cleaned_data.get("workshop")
+        if reflection is not None and workshop is not None and reflection.workshop_id != workshop.pk:
+            self.add_error("reflection", _("Die Reflexion gehört zu einer anderen Werkstatt."))
+        return self.cleaned_data
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
+    form = CommitmentAdminForm
     list_display = ["what_short", "who", "due_date", "status", "public", "workshop"]
     list_filter = ["status", "public", "workshop__district"]
     search_fields = ["what", "who", "workshop__title"]
@@ -159,17 +184,43 @@ class CommitmentAdmin(admin.ModelAdmin):
         return str(obj)
 
     def save_model(self, request, obj, form, change):
-        status = obj.status
-        if change and "status" in form.changed_data:
-            obj.status = form.initial.get("status", obj.status)
-            super().save_model(request, obj, form, change)
-            services.commitment_set_status(commitment=obj, status=status, by=request.user)
-        else:
-            super().save_model(request, obj, form, change)
+        if not change:
+            data = form.cleaned_data
+            try:
+                created = services.commitment_create(
+                    **{name: data[name] for name in services.COMMITMENT_EDITABLE_FIELDS},
+                    status=data["status"],
+                    by=request.user,
+                )
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            form.instance = created
+            obj.pk = created.pk
+            return
+        current = Commitment.objects.get(pk=obj.pk)
+        fields = [name for name in form.changed_data if name in services.COMMITMENT_EDITABLE_FIELDS]
+        try:
+            services.commitment_update(
+                commitment=current, by=request.user, **{name: form.cleaned_data[name] for name in fields}
+            )
+            if "status" in form.changed_data:
+                services.commitment_set_status(
+                    commitment=current,
+                    status=form.cleaned_data["status"],
+                    by=request.user,
+                    reason=form.cleaned_data.get("drop_reason", ""),
+                )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
 
     def _set(self, request, queryset, status):
         for commitment in queryset:
-            services.commitment_set_status(commitment=commitment, status=status, by=request.user)
+            try:
+                services.commitment_set_status(commitment=commitment, status=status, by=request.user)
+            except ApplicationError as exc:  # dropping needs a reason: use the owners' workspace
+                self.message_user(request, exc.message, messages.ERROR)
+                return
         self.message_user(request, _("Stand aktualisiert."), messages.SUCCESS)
 
     @admin.action(description=_("Stand: in Arbeit"))
@@ -187,6 +238,7 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 @admin.register(ResultPhoto)
 class ResultPhotoAdmin(admin.ModelAdmin):
+    form = PlainTextAdminForm
     list_display = ["alt_text", "workshop", "is_public", "order", "created_at"]
     list_filter = ["is_public", "workshop__district"]
     search_fields = ["alt_text", "caption", "workshop__title"]
@@ -194,9 +246,32 @@ class ResultPhotoAdmin(admin.ModelAdmin):
     raw_id_fields = ["workshop"]
     fields = ["workshop", "image", "alt_text", "caption", "order", "is_public"]
 
+    def get_fields(self, request, obj=None):
+        # A stored photo has no public URL: show it through the permission-checked view.
+        return ["workshop", "image_link", "alt_text", "caption", "order", "is_public"] if obj else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # The file and the workshop of a stored photo stay; replace a photo by removing and adding it.
+        return ["workshop", "image_link"] if obj is not None else []
+
+    @admin.display(description=_("Foto"))
+    def image_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_image_url(), gettext("anzeigen"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "image" in form.base_fields:
+            form.clean_image = ResultPhotoForm.clean_image  # type: ignore[attr-defined]
+        return form
+
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            fields = [name for name in form.changed_data if name in services.PHOTO_EDITABLE_FIELDS]
+            services.result_photo_update(
+                photo=ResultPhoto.objects.get(pk=obj.pk),
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in fields},
+            )
             return
         photo = services.result_photo_add(
             workshop=obj.workshop,
@@ -216,7 +291,7 @@ class ResultPhotoAdmin(admin.ModelAdmin):
 class FeedbackCriterionAnswerInline(ReadOnlyInline):
     model = FeedbackCriterionAnswer
     fields = ["criterion", "rating"]
-    readonly_fields = fields
+    readonly_fields = ["criterion", "rating"]
 
 
 @admin.register(FeedbackResponse)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.exceptions import ApplicationError
 from districts.models import District
 from workshops.models import Format, Registration, Workshop, WorkshopTeamMember
 
@@ -123,7 +124,7 @@ def _reflection_data(workshop: Workshop, member: WorkshopTeamMember, rng: random
             )
             for m in methods
         ],
-        insights=[services.InsightData(text=t) for t in insights],
+        insights=[services.InsightData(text=t, public=True) for t in insights],
         commitments=commitments,
     )
 
@@ -202,14 +203,76 @@ def seed(*, users, stdout) -> None:
             services.workshop_update_documented(workshop_id=workshop.pk)
         answers += _seed_feedback(workshop, FEEDBACK_COUNTS[index % len(FEEDBACK_COUNTS)], rng, feedback_criteria)
     services.participation_record(workshop=debt)
+    owned = _seed_owners(users=users)
+    _seed_review(documented, stdout=stdout)
     stdout.write(
-        f"Reflections: {reflections} new submitted reflections on {len(documented)} held workshops, "
+        f"Reflections: {owned} commitments given a responsible unit and owners; {reflections} new submitted "
+        f"reflections on {len(documented)} held workshops, "
         f"{answers} new survey answers; documentation debt left on /werkstaetten/{debt.slug}/ "
         f"(try /moderation/werkstaetten/{debt.slug}/reflexion/ as its facilitator)."
     )
     stdout.write(
         "  Dashboard: /moderation/auswertung/?bezirk=linden-limmer — public: /werkstaetten/<slug>/dokumentation/"
     )
+
+
+def _seed_review(documented: list, *, stdout) -> None:
+    """Issue 12: the newest documented workshop is in the attendees' review (idempotent); print one
+    attendee's review link so the flow can be tried without an account."""
+    from workshops.tokens import tokens_for
+
+    candidates = [w for w in documented if services.review_reviewers(workshop=w).exists()]
+    if not candidates:
+        return
+    workshop = max(candidates, key=lambda w: w.ends_at)
+    try:
+        with transaction.atomic():
+            services.documentation_review_open(workshop=workshop)
+    except ApplicationError:
+        return
+    registration = services.review_reviewers(workshop=workshop).order_by("pk").first()
+    if registration is not None:
+        token = tokens_for(registration).manage
+        lead = workshop.team.filter(role=WorkshopTeamMember.Role.LEAD).select_related("user").first()
+        lead_email = f"{lead.user.email} answers at " if lead is not None else ""
+        stdout.write(
+            f"  Attendee review of /werkstaetten/{workshop.slug}/dokumentation/: "
+            f"/werkstaetten/anmeldung/{token}/dokumentation-pruefen/ (the lead {lead_email}/moderation/werkstaetten/"
+            f"{workshop.slug}/dokumentation-pruefen/)"
+        )
+
+
+DROP_REASON = "Die Beleuchtung wurde im Rahmen der laufenden Sanierung bereits erneuert; eine eigene Prüfung entfällt."
+
+
+def _seed_owners(*, users) -> int:
+    """Follow-through demo: commitments name a responsible unit (matched by the free-text "who") and, in
+    Linden-Limmer, the district office demo account as owner; dropped ones get their public reason."""
+    from accounts.models import OrganisationUnit
+
+    units = {unit.name: unit for unit in OrganisationUnit.objects.all()}
+    bezirk, fachteam = users.get("bezirk"), users.get("fachteam")
+    count = 0
+    for commitment in Commitment.objects.filter(unit__isnull=True).exclude(workshop__slug__startswith="scale-"):
+        district = commitment.workshop.district
+        unit = units.get(commitment.who)
+        if commitment.who == "Bezirksmanagement":
+            unit = units.get(f"Stadtbezirksmanagement {district.name}")
+        elif commitment.who == "Prozessteam":
+            unit = units.get("Fachteam Beteiligung")
+        owners = []
+        if district.slug == "linden-limmer" and bezirk is not None:
+            owners = [bezirk]
+        elif fachteam is not None and unit is not None and unit.kind == OrganisationUnit.Kind.FACHTEAM:
+            owners = [fachteam]
+        if unit is None and not owners:
+            continue
+        with transaction.atomic():
+            if commitment.status == Commitment.Status.DROPPED and not commitment.drop_reason:
+                Commitment.objects.filter(pk=commitment.pk).update(drop_reason=DROP_REASON)
+            services.commitment_assign(commitment=commitment, unit=unit, owners=owners, by=fachteam)
+        count += 1
+    return count
 
 
 # --- bulk data ------------------------------------------------------------------------------------------------
@@ -322,7 +385,8 @@ def seed_scale(*, reflections: int, stdout) -> None:
         batch_size=5000,
     )
     Insight.objects.bulk_create(
-        [Insight(reflection=r, text=rng.choice(INSIGHTS), order=i) for r in saved for i in range(2)], batch_size=5000
+        [Insight(reflection=r, text=rng.choice(INSIGHTS), order=i, public=True) for r in saved for i in range(2)],
+        batch_size=5000,
     )
     Commitment.objects.bulk_create(
         [

@@ -6,10 +6,27 @@ feedback answers protect the criterion / method they point to."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName, private_storage
 from core.models import TimeStampedModel
+from workshops.models import Workshop, WorkshopTeamMember
+
+# Team roles that must reflect every held workshop (trainees may, but their reflection is optional).
+REQUIRED_REFLECTION_ROLES = (WorkshopTeamMember.Role.LEAD, WorkshopTeamMember.Role.CO)
+# Team roles that reflect from their own perspective (issue 12): the seven criteria with short questions and
+# what they take back into their organisation. Their ratings are not facilitators' ratings (dashboard, reports).
+PERSPECTIVE_ROLES = (
+    WorkshopTeamMember.Role.DISTRICT_OFFICE,
+    WorkshopTeamMember.Role.EXPERT,
+    WorkshopTeamMember.Role.NETWORK_PARTNER,
+    WorkshopTeamMember.Role.POLITIK,
+    WorkshopTeamMember.Role.FACHBEREICH,
+)
+# Workshops that took place: they are reflected, documented and counted.
+HELD_STATUSES = (Workshop.Status.HELD, Workshop.Status.DOCUMENTED)
 
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
 
@@ -114,6 +131,7 @@ class Reflection(TimeStampedModel):
     not_reached = models.TextField(_("Wen haben wir nicht erreicht?"), blank=True)
     internal_notes = models.TextField(_("interne Notizen"), blank=True)
     public_summary = models.TextField(_("öffentliche Zusammenfassung"), blank=True)
+    take_back = models.TextField(_("Was nehme ich in meine Organisation mit?"), blank=True)
 
     objects = ReflectionQuerySet.as_manager()
 
@@ -139,9 +157,89 @@ class Reflection(TimeStampedModel):
         return self.status == self.Status.SUBMITTED
 
     @property
+    def is_perspective(self) -> bool:
+        """Written from a non-facilitating team role (short form: criteria and what to take back)."""
+        return self.author_role in PERSPECTIVE_ROLES
+
+    @property
     def author_role_label(self) -> str:
         from workshops.models import WorkshopTeamMember
 
+        return str(dict(WorkshopTeamMember.Role.choices).get(self.author_role, self.author_role))
+
+
+class Debrief(TimeStampedModel):
+    """The team's joint debrief of a workshop: the agreed insights, marked done by the lead (audited)."""
+
+    workshop = models.OneToOneField(
+        "workshops.Workshop", verbose_name=_("Werkstatt"), on_delete=models.CASCADE, related_name="debrief"
+    )
+    agreed_insights = models.TextField(_("gemeinsame Erkenntnisse"), blank=True)
+    done_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("abgeschlossen von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Nachbesprechung")
+        verbose_name_plural = _("Nachbesprechungen")
+
+    def __str__(self) -> str:
+        return str(self.workshop)
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class FollowUpReflection(TimeStampedModel):
+    """A team member's look back three months after the workshop: were the commitments kept, what changed."""
+
+    class Kept(models.TextChoices):
+        YES = "yes", _("ja, alle")
+        PARTLY = "partly", _("teilweise")
+        NO = "no", _("nein")
+        UNKNOWN = "unknown", _("weiß ich nicht")
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", verbose_name=_("Werkstatt"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verfasst von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_up_reflections",
+    )
+    author_role = models.CharField(_("Rolle im Team"), max_length=20, blank=True)
+    commitments_kept = models.CharField(
+        _("Wurden die Vereinbarungen eingehalten?"), max_length=10, choices=Kept.choices
+    )
+    commitments_note = models.TextField(_("Anmerkungen zu den Vereinbarungen"), blank=True)
+    what_changed = models.TextField(_("Was hat sich seitdem verändert?"), blank=True)
+    what_did_not = models.TextField(_("Was hat sich nicht verändert?"), blank=True)
+
+    class Meta:
+        verbose_name = _("Nachreflexion")
+        verbose_name_plural = _("Nachreflexionen")
+        ordering = ["workshop", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "author"], condition=Q(author__isnull=False), name="follow_up_once_per_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop} – {self.author or _('ehemaliges Konto')}"
+
+    @property
+    def author_role_label(self) -> str:
         return str(dict(WorkshopTeamMember.Role.choices).get(self.author_role, self.author_role))
 
 
@@ -195,14 +293,28 @@ class MethodUse(models.Model):
         return str(self.method)
 
 
+class InsightQuerySet(models.QuerySet):
+    def public(self):
+        """Insights their authors marked public: only these appear as evidence (tracker, API, PDFs)."""
+        return self.filter(public=True)
+
+
 class Insight(TimeStampedModel):
-    """One insight of a reflection; recommendations link to insights as their evidence."""
+    """One insight of a reflection; recommendations link to insights as their evidence. Only insights marked
+    `public` are shown as evidence publicly (issue 15.6); the others stay internal to the team."""
 
     reflection = models.ForeignKey(
         Reflection, verbose_name=_("Reflexion"), on_delete=models.CASCADE, related_name="insights"
     )
     text = models.TextField(_("Erkenntnis"))
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    public = models.BooleanField(
+        _("öffentlich"),
+        default=False,
+        help_text=_("Öffentliche Erkenntnisse sind Belege bei Empfehlungen, in der API und in PDFs."),
+    )
+
+    objects = InsightQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Erkenntnis")
@@ -220,6 +332,16 @@ class CommitmentQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=[Commitment.Status.OPEN, Commitment.Status.IN_PROGRESS])
+
+    def overdue(self, *, today=None):
+        """Open or in progress, with a due date before today."""
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def owned_by(self, user):
+        """Commitments the user answers for: named as an owner, or a member of the responsible unit."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.pk:
+            return self.none()
+        return self.filter(Q(owners=user) | Q(unit__members=user)).distinct()
 
 
 class Commitment(TimeStampedModel):
@@ -249,6 +371,21 @@ class Commitment(TimeStampedModel):
     status_changed_at = models.DateTimeField(_("Stand geändert am"), default=timezone.now)
     public = models.BooleanField(_("öffentlich"), default=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # Follow-through (issue 13): who answers for it, how far it is, what they say about it publicly.
+    unit = models.ForeignKey(
+        "accounts.OrganisationUnit",
+        verbose_name=_("zuständige Stelle"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("verantwortlich"), blank=True, related_name="owned_commitments"
+    )
+    progress = models.PositiveSmallIntegerField(_("Fortschritt (%)"), default=0)
+    statement = models.TextField(_("Stellungnahme"), blank=True)
+    drop_reason = models.TextField(_("Grund für das Verwerfen"), blank=True)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -256,10 +393,77 @@ class Commitment(TimeStampedModel):
         verbose_name = _("Vereinbarung")
         verbose_name_plural = _("Vereinbarungen")
         ordering = ["workshop", "order", "created_at"]
-        constraints = [models.CheckConstraint(condition=~Q(what=""), name="commitment_what_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(what=""), name="commitment_what_not_empty"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="commitment_progress_max_100"),
+        ]
 
     def __str__(self) -> str:
         return self.what[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class CommitmentMilestone(models.Model):
+    """A step on the way to fulfilling a commitment, added by its owners."""
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("Vereinbarung"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("Meilenstein"), max_length=200)
+    due_date = models.DateField(_("geplant bis"), null=True, blank=True)
+    done_on = models.DateField(_("erreicht am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Meilenstein einer Vereinbarung")
+        verbose_name_plural = _("Meilensteine von Vereinbarungen")
+        ordering = ["commitment", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CommitmentEvent(models.Model):
+    """One change of a commitment: who, when, what, and a note. Never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Stand geändert")
+        PROGRESS = "progress", _("Fortschritt aktualisiert")
+        STATEMENT = "statement", _("Stellungnahme")
+        MILESTONE = "milestone", _("Meilenstein")
+        OWNERS = "owners", _("Zuständigkeit geändert")
+        DUE = "due", _("Frist geändert")
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("Vereinbarung"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
+    from_status = models.CharField(_("von Stand"), max_length=12, choices=Commitment.Status.choices, blank=True)
+    to_status = models.CharField(_("zu Stand"), max_length=12, choices=Commitment.Status.choices, blank=True)
+    note = models.TextField(_("Anmerkung"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("am"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Verlaufseintrag einer Vereinbarung")
+        verbose_name_plural = _("Verlauf der Vereinbarungen")
+        ordering = ["commitment", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%d.%m.%Y})"
 
 
 class ResultPhoto(TimeStampedModel):
@@ -268,7 +472,10 @@ class ResultPhoto(TimeStampedModel):
     workshop = models.ForeignKey(
         "workshops.Workshop", verbose_name=_("Werkstatt"), on_delete=models.CASCADE, related_name="result_photos"
     )
-    image = models.ImageField(_("Foto"), upload_to="reflections/photos/%Y/%m/")
+    # Private storage with random names: served by reflections:photo_file after the permission check.
+    image = models.ImageField(
+        _("Foto"), upload_to=RandomName("photos", ("jpg", "png", "webp")), storage=private_storage
+    )
     alt_text = models.CharField(
         _("Alternativtext"),
         max_length=300,
@@ -295,6 +502,10 @@ class ResultPhoto(TimeStampedModel):
     def __str__(self) -> str:
         return self.alt_text[:80]
 
+    def get_image_url(self) -> str:
+        """The permission-checked address of the image (public photos of documented workshops for everyone)."""
+        return reverse("reflections:photo_file", kwargs={"pk": self.pk})
+
 
 class FeedbackInvitation(TimeStampedModel):
     """The survey invitation of one attendee: holds the token hash and whether it was used.
@@ -315,6 +526,8 @@ class FeedbackInvitation(TimeStampedModel):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     used = models.BooleanField(_("beantwortet"), default=False)
+    # The plain token, set on the instance that created it (for the invitation mail); never stored.
+    token: str | None = None
     expires_at = models.DateTimeField(_("gültig bis"))
 
     class Meta:
@@ -403,3 +616,111 @@ class ParticipationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workshop} {self.person_hash[:8]}"
+
+
+class DocumentationReview(TimeStampedModel):
+    """Attendees review a workshop's draft documentation before it is published (issue 12).
+
+    Opened by the lead: checked-in attendees who agreed to be contacted get a link through their registration's
+    manage token. While open, the public page says the documentation is being reviewed; after the window the
+    lead answers every flag and publishes it, and the public page says how many flags were raised and answered."""
+
+    workshop = models.OneToOneField(
+        "workshops.Workshop",
+        verbose_name=_("Werkstatt"),
+        on_delete=models.CASCADE,
+        related_name="documentation_review",
+    )
+    opened_at = models.DateTimeField(_("geöffnet am"))
+    closes_at = models.DateTimeField(_("Hinweise möglich bis"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geöffnet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited = models.PositiveIntegerField(_("eingeladene Teilnehmer*innen"), default=0)
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("veröffentlicht von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Prüfung der Dokumentation")
+        verbose_name_plural = _("Prüfungen der Dokumentation")
+
+    def __str__(self) -> str:
+        return str(self.workshop)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def accepts_comments(self, now=None) -> bool:
+        return not self.is_published and (now or timezone.now()) < self.closes_at
+
+
+class ReviewComment(TimeStampedModel):
+    """An attendee's comment on the draft documentation, or a flag "that is not what we agreed", with the
+    lead's answer. Attendees write plain text (shown escaped)."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Anmerkung")
+        FLAG = "flag", _("Das haben wir so nicht vereinbart")
+
+    review = models.ForeignKey(
+        DocumentationReview, verbose_name=_("Prüfung"), on_delete=models.CASCADE, related_name="comments"
+    )
+    # Kept when the registration is anonymised (the text stays, the person does not); erasure deletes it.
+    registration = models.ForeignKey(
+        "workshops.Registration",
+        verbose_name=_("Anmeldung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_comments",
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("zur Vereinbarung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_comments",
+    )
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField(_("Text"))
+    answer = models.TextField(_("Antwort der Moderation"), blank=True)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beantwortet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Hinweis zur Dokumentation")
+        verbose_name_plural = _("Hinweise zur Dokumentation")
+        ordering = ["review", "created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="review_comment_text_not_empty")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_flag(self) -> bool:
+        return self.kind == self.Kind.FLAG
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

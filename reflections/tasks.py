@@ -21,3 +21,9 @@ def feedback_invitations_send() -> int:
 def documentation_debt_remind() -> dict:
     """Remind facilitators of missing reflections after N days; tell the Fachteam after 2N days."""
     return services.documentation_debt_remind()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def follow_up_remind() -> int:
+    """Ask the team of workshops held three months ago for the follow-up reflection (once each)."""
+    return services.follow_up_remind()

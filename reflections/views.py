@@ -3,50 +3,66 @@ documentation-debt list, the insight dashboard, the public documentation page an
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.forms.utils import ErrorDict
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
-from django.utils.safestring import mark_safe
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import charts
+from accounts.models import User
+from core import fragments
 from core.exceptions import ApplicationError
+from core.files import serve_private_file
 from core.models import AuditLog
 from core.services import audit_log
 from districts.models import District
-from workshops.models import Method, Workshop, WorkshopTeamMember
+from workshops.dates import clock_text
+from workshops.models import Workshop, WorkshopTeamMember
 
-from . import selectors, services
+from . import charts, selectors, services
 from .forms import (
-    CommitmentFormSet,
-    CriterionRatingForm,
     DashboardFilterForm,
+    DebriefForm,
     FeedbackForm,
-    InsightFormSet,
-    MethodUseFormSet,
-    ReflectionForm,
+    FollowUpForm,
+    ReflectionFormBundle,
     ResultPhotoForm,
+    ReviewAnswerForm,
+    ReviewCommentForm,
+    SummaryReviseForm,
+    reflection_progress,
 )
-from .models import QualityCriterion, Reflection, ResultPhoto
+from .models import PERSPECTIVE_ROLES, DocumentationReview, FollowUpReflection, Reflection, ResultPhoto, ReviewComment
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The user of a login_required view (never anonymous there)."""
+    return cast(User, request.user)
 
 
 def _require(request: HttpRequest, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def _posted_pk(value: str | None) -> int:
+    """A primary key from a form post; 0 (matches nothing) for anything but ASCII digits, so a bad id is a
+    404 instead of a ValueError from the lookup."""
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def _admin_url(name: str, *args) -> str | None:
@@ -99,25 +115,34 @@ def workshop_workspace(request: HttpRequest, slug: str) -> HttpResponse:
             details={"registrations_with_needs": attendees["with_support_needs"], "where": "moderation"},
         )
     may_reflect = request.user.has_perm("reflections.add_reflection", workshop)
-    own = Reflection.objects.filter(workshop=workshop, author=request.user).first()
+    own = Reflection.objects.filter(workshop=workshop, author=_signed_in(request)).first()
     may_export = request.user.is_staff and request.user.has_perm("workshops.export_attendees", workshop)
     feedback = selectors.feedback_summary(workshop=workshop)
     comments = []
     if feedback and request.user.has_perm("reflections.view_feedback_comments", workshop):
         comments = list(workshop.feedback_responses.exclude(comment="").values_list("comment", flat=True))
+    team = selectors.workshop_team(workshop=workshop)
     return render(
         request,
         "reflections/workshop_workspace.html",
         {
             "workshop": workshop,
+            "notes_count": sum(
+                1
+                for item in team
+                if item["reflection"] and item["reflection"].is_submitted and item["reflection"].internal_notes
+            ),
             **attendees,
             "may_see_support": may_see_support,
             "show_support": show_support,
-            "team": selectors.workshop_team(workshop=workshop),
+            "team": team,
             "may_reflect": may_reflect and workshop.starts_at <= timezone.now(),
             "may_reflect_later": may_reflect and workshop.starts_at > timezone.now(),
             "own_reflection": own,
             "may_view_reflections": request.user.has_perm("reflections.view_reflections", workshop),
+            "may_view_debrief": request.user.has_perm("reflections.view_debrief", workshop),
+            "may_read_notes": request.user.has_perm("reflections.view_internal_notes", workshop),
+            "may_follow_up": request.user.has_perm("reflections.add_follow_up", workshop),
             "may_manage_photos": request.user.has_perm("reflections.manage_photos", workshop),
             "check_in_url": reverse("workshops:check_in", kwargs={"slug": workshop.slug})
             if request.user.has_perm("workshops.check_in", workshop)
@@ -132,181 +157,6 @@ def workshop_workspace(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- reflection form -------------------------------------------------------------------------------------------
-
-
-class ReflectionFormBundle:
-    """The forms that make up one reflection page, bound to POST data or filled from the database."""
-
-    def __init__(
-        self,
-        *,
-        workshop: Workshop,
-        reflection: Reflection | None,
-        is_lead: bool,
-        data=None,
-        extra: dict[str, int] | None = None,
-    ):
-        self.workshop = workshop
-        self.reflection = reflection
-        self.is_lead = is_lead
-        extra = extra or {}
-        if reflection is not None:
-            ratings = list(
-                reflection.ratings.select_related("criterion").order_by("criterion__order", "criterion__name")
-            )
-            criteria = [r.criterion for r in ratings]
-            rating_initial = {r.criterion_id: {"rating": str(r.rating or ""), "note": r.note} for r in ratings}
-            main_initial = {
-                name: getattr(reflection, name)
-                for name in (
-                    "attendance_count",
-                    "what_worked",
-                    "what_did_not",
-                    "surprises",
-                    "not_reached",
-                    "internal_notes",
-                    "public_summary",
-                )
-            }
-            methods_initial = [
-                {"id": m.pk, "method": m.method_id, "how_it_worked": m.how_it_worked, "rating": str(m.rating or "")}
-                for m in reflection.method_uses.all().order_by("pk")
-            ]
-            insights_initial = [{"id": i.pk, "text": i.text} for i in reflection.insights.all()]
-            commitments_initial = [
-                {
-                    "id": c.pk,
-                    "what": c.what,
-                    "who": c.who,
-                    "due_date": c.due_date,
-                    "status": c.status,
-                    "public": c.public,
-                }
-                for c in reflection.commitments.all()
-            ]
-        else:
-            criteria = list(QualityCriterion.objects.active())
-            rating_initial = {}
-            main_initial = {"attendance_count": services.checked_in_count(workshop=workshop)}
-            method_ids = list(
-                dict.fromkeys(workshop.agenda.filter(method__isnull=False).values_list("method_id", flat=True))
-            )
-            methods_initial = [{"method": pk} for pk in method_ids]
-            insights_initial, commitments_initial = [], []
-        self.criteria = criteria
-        used_method_ids = [m["method"] for m in methods_initial if m.get("method")]
-        self.methods = Method.objects.filter(pk__in=used_method_ids) | Method.objects.filter(is_published=True)
-        self.methods = self.methods.distinct().order_by("name")
-        bound = data is not None
-        self.main = ReflectionForm(data, initial=main_initial, is_lead=is_lead, prefix="main")
-        self.ratings = [
-            CriterionRatingForm(data, criterion=c, prefix=f"criterion-{c.pk}", initial=rating_initial.get(c.pk, {}))
-            for c in criteria
-        ]
-        if not bound:
-            methods_initial += [{}] * extra.get("methods", 0)
-            insights_initial += [{}] * (extra.get("insights", 0) + (0 if insights_initial else 1))
-            commitments_initial += [{"status": "open", "public": True}] * (
-                extra.get("commitments", 0) + (0 if commitments_initial else 1)
-            )
-        self.method_formset = MethodUseFormSet(
-            data, initial=methods_initial, prefix="methods", form_kwargs={"methods": self.methods}
-        )
-        self.insight_formset = InsightFormSet(data, initial=insights_initial, prefix="insights")
-        self.commitment_formset = CommitmentFormSet(data, initial=commitments_initial, prefix="commitments")
-
-    @property
-    def formsets(self):
-        return [self.method_formset, self.insight_formset, self.commitment_formset]
-
-    def is_valid(self) -> bool:
-        results = [self.main.is_valid(), *[f.is_valid() for f in self.ratings], *[f.is_valid() for f in self.formsets]]
-        return all(results)
-
-    def to_data(self) -> services.ReflectionData:
-        main = self.main.cleaned_data
-        return services.ReflectionData(
-            attendance_count=main.get("attendance_count"),
-            what_worked=main.get("what_worked", ""),
-            what_did_not=main.get("what_did_not", ""),
-            surprises=main.get("surprises", ""),
-            not_reached=main.get("not_reached", ""),
-            internal_notes=main.get("internal_notes", ""),
-            public_summary=main.get("public_summary") if self.is_lead else None,
-            ratings=[
-                services.RatingData(
-                    criterion_id=form.criterion.pk,
-                    rating=form.cleaned_data.get("rating"),
-                    note=form.cleaned_data.get("note", ""),
-                )
-                for form in self.ratings
-            ],
-            method_uses=[
-                services.MethodUseData(
-                    id=f.cleaned_data.get("id"),
-                    method_id=f.cleaned_data["method"].pk if f.cleaned_data.get("method") else 0,
-                    how_it_worked=f.cleaned_data.get("how_it_worked", ""),
-                    rating=f.cleaned_data.get("rating"),
-                )
-                for f in self.method_formset.forms
-            ],
-            insights=[
-                services.InsightData(id=f.cleaned_data.get("id"), text=f.cleaned_data.get("text", ""))
-                for f in self.insight_formset.forms
-            ],
-            commitments=[
-                services.CommitmentData(
-                    id=f.cleaned_data.get("id"),
-                    what=f.cleaned_data.get("what", ""),
-                    who=f.cleaned_data.get("who", ""),
-                    due_date=f.cleaned_data.get("due_date"),
-                    status=f.cleaned_data.get("status") or "open",
-                    public=bool(f.cleaned_data.get("public")),
-                )
-                for f in self.commitment_formset.forms
-            ],
-        )
-
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(input id, label, message) for every error, in page order."""
-        items = []
-
-        def add(form, name):
-            for error in form.errors.get(name, []):
-                field = form[name]
-                items.append((field.auto_id or "", str(field.label), error))
-
-        for name in self.main.fields:
-            add(self.main, name)
-        for form in self.ratings:
-            for error in form.errors.get("rating", []):
-                items.append((f"{form.prefix}-rating-legend", form.criterion.name, error))
-            add(form, "note")
-        for formset in self.formsets:
-            for form in formset.forms:
-                for name in form.fields:
-                    add(form, name)
-            for error in formset.non_form_errors():
-                items.append(("", "", error))
-        return items
-
-    def mark_missing(self, reflection: Reflection) -> None:
-        """Show what blocks submitting as field errors on the (unbound) forms."""
-        required = _("Bitte ausfüllen, bevor Sie die Reflexion abgeben.")
-        if reflection.attendance_count is None:
-            _set_error(self.main, "attendance_count", required)
-        rated = dict(reflection.ratings.values_list("criterion_id", "rating"))
-        for form in self.ratings:
-            if rated.get(form.criterion.pk) is None:
-                _set_error(form, "rating", _("Bitte wählen Sie eine Bewertung von 1 bis 5."))
-        if self.is_lead and not reflection.public_summary.strip():
-            _set_error(self.main, "public_summary", required)
-
-
-def _set_error(form, name: str, message: str) -> None:
-    if form._errors is None:
-        form._errors = ErrorDict()
-    form._errors.setdefault(name, form.error_class()).append(message)
 
 
 def _blank_row(data, prefix: str, index: int, fields: list[str]) -> None:
@@ -332,6 +182,14 @@ def _reflection_url(workshop: Workshop) -> str:
     return reverse("reflections:reflection_edit", kwargs={"slug": workshop.slug})
 
 
+def _is_perspective(workshop: Workshop, user, reflection: Reflection | None) -> bool:
+    """Whether the user reflects with the short perspective form (a non-facilitating team role)."""
+    if reflection is not None:
+        return reflection.is_perspective
+    role = workshop.team.filter(user_id=user.pk).values_list("role", flat=True).first()
+    return role in PERSPECTIVE_ROLES
+
+
 def _workshop_for_reflection(request: HttpRequest, slug: str) -> Workshop:
     workshop = get_object_or_404(Workshop.objects.select_related("district", "format"), slug=slug)
     _require(request, "reflections.add_reflection", workshop)
@@ -345,8 +203,9 @@ def reflection_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """The facilitator's own reflection: a draft form (saved by the buttons and in the background) or, once
     submitted, the read-only view with a button to reopen it."""
     workshop = _workshop_for_reflection(request, slug)
-    reflection = Reflection.objects.filter(workshop=workshop, author=request.user).first()
+    reflection = Reflection.objects.filter(workshop=workshop, author=_signed_in(request)).first()
     is_lead = request.user.has_perm("reflections.write_public_summary", workshop)
+    perspective = _is_perspective(workshop, request.user, reflection)
     if reflection is not None and reflection.is_submitted:
         if request.method == "POST":
             messages.error(request, _("Die Reflexion ist bereits abgegeben."))
@@ -363,7 +222,9 @@ def reflection_edit(request: HttpRequest, slug: str) -> HttpResponse:
         more = request.GET.get("mehr")
         if more in ROW_FIELDS:
             extra[more] = 1
-        bundle = ReflectionFormBundle(workshop=workshop, reflection=reflection, is_lead=is_lead, extra=extra)
+        bundle = ReflectionFormBundle(
+            workshop=workshop, reflection=reflection, is_lead=is_lead, extra=extra, perspective=perspective
+        )
         if reflection is not None and request.GET.get("pruefen") == "1":
             bundle.mark_missing(reflection)
         return _render_form(request, bundle, workshop=workshop, reflection=reflection)
@@ -372,11 +233,15 @@ def reflection_edit(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST.copy()
     if action.startswith("remove-"):
         _kind, prefix, index = [*action.split("-", 2), "", ""][:3]
-        if prefix in ROW_FIELDS and index.isdigit():
+        # isdigit() alone lets "²" through, which int() refuses: only ASCII digits name a row.
+        if prefix in ROW_FIELDS and index.isascii() and index.isdigit():
             _blank_row(data, prefix, int(index), ROW_FIELDS[prefix])
-    bundle = ReflectionFormBundle(workshop=workshop, reflection=reflection, is_lead=is_lead, data=data)
+    bundle = ReflectionFormBundle(
+        workshop=workshop, reflection=reflection, is_lead=is_lead, data=data, perspective=perspective
+    )
     if not bundle.is_valid():
-        messages.error(request, _("Der Entwurf wurde nicht gespeichert. Bitte prüfen Sie die markierten Angaben."))
+        # The error summary lists each problem once; the message only says that nothing was saved.
+        messages.error(request, _("Der Entwurf wurde nicht gespeichert."))
         return _render_form(request, bundle, workshop=workshop, reflection=reflection, status=400)
     try:
         with transaction.atomic():
@@ -396,8 +261,9 @@ def reflection_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if action == "submit":
         try:
             services.reflection_submit(reflection=reflection, by=request.user)
-        except services.ReflectionIncomplete as error:
-            messages.error(request, error.message)
+        except services.ReflectionIncomplete:
+            # The missing parts are listed once, in the error summary of the form (?pruefen=1).
+            messages.error(request, _("Die Reflexion ist noch nicht vollständig. Ihr Entwurf ist gespeichert."))
             return redirect(f"{url}?pruefen=1")
         messages.success(request, _("Vielen Dank! Ihre Reflexion ist abgegeben."))
         return redirect("reflections:workspace")
@@ -408,13 +274,14 @@ def reflection_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def _render_form(request, bundle: ReflectionFormBundle, *, workshop, reflection, status: int = 200) -> HttpResponse:
     return render(
         request,
-        "reflections/reflection_form.html",
+        "reflections/reflection_form_perspective.html" if bundle.perspective else "reflections/reflection_form.html",
         {
             "workshop": workshop,
             "reflection": reflection,
             "bundle": bundle,
             "errors": bundle.error_summary(),
             "autosave_url": reverse("reflections:reflection_autosave", kwargs={"slug": workshop.slug}),
+            "progress": reflection_progress(reflection, is_lead=bundle.is_lead, perspective=bundle.perspective),
             "autosave_seconds": settings.REFLECTION_AUTOSAVE_SECONDS,
             **_reflection_context(workshop),
         },
@@ -428,11 +295,17 @@ def _render_form(request, bundle: ReflectionFormBundle, *, workshop, reflection,
 def reflection_autosave(request: HttpRequest, slug: str) -> JsonResponse:
     """Background save of the draft (JavaScript); answers with the ids of new rows so the page can keep them."""
     workshop = _workshop_for_reflection(request, slug)
-    reflection = Reflection.objects.filter(workshop=workshop, author=request.user).first()
+    reflection = Reflection.objects.filter(workshop=workshop, author=_signed_in(request)).first()
     if reflection is not None and reflection.is_submitted:
         return JsonResponse({"saved": False, "message": _("Die Reflexion ist bereits abgegeben.")}, status=409)
     is_lead = request.user.has_perm("reflections.write_public_summary", workshop)
-    bundle = ReflectionFormBundle(workshop=workshop, reflection=reflection, is_lead=is_lead, data=request.POST)
+    bundle = ReflectionFormBundle(
+        workshop=workshop,
+        reflection=reflection,
+        is_lead=is_lead,
+        data=request.POST,
+        perspective=_is_perspective(workshop, request.user, reflection),
+    )
     if not bundle.is_valid():
         return JsonResponse(
             {
@@ -455,7 +328,7 @@ def reflection_autosave(request: HttpRequest, slug: str) -> JsonResponse:
     ):
         for index, pk in enumerate(row_ids):
             ids[f"{prefix}-{index}-id"] = pk or ""
-    at = formats.time_format(timezone.localtime(), "H:i")
+    at = clock_text(timezone.now())
     return JsonResponse(
         {"saved": True, "ids": ids, "message": _("Entwurf automatisch gespeichert um %(time)s Uhr.") % {"time": at}}
     )
@@ -495,6 +368,232 @@ def _render_reflection_detail(request, reflection: Reflection, *, own: bool) -> 
             "commitments": reflection.commitments.all(),
             "own": own,
             "may_reopen": request.user.has_perm("reflections.reopen_reflection", reflection),
+            "may_read_notes": request.user.has_perm("reflections.view_internal_notes", reflection),
+        },
+    )
+
+
+# --- joint debrief and follow-up reflection (issue 12) ----------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def debrief(request: HttpRequest, slug: str) -> HttpResponse:
+    """The joint debrief: every perspective's ratings per criterion next to the participants' survey (n ≥ 5),
+    the spread of opinions, what each takes back, and the agreed insights the lead records and closes."""
+    workshop = _workshop_for_staff(request, slug, "reflections.view_debrief")
+    may_complete = request.user.has_perm("reflections.complete_debrief", workshop)
+    form = None
+    status = 200
+    if request.method == "POST":
+        if not may_complete:
+            raise PermissionDenied
+        action = request.POST.get("action", "save")
+        try:
+            if action == "reopen":
+                services.debrief_reopen(workshop=workshop, by=request.user)
+                messages.success(request, _("Die Nachbesprechung ist wieder offen."))
+                return redirect("reflections:debrief", slug=workshop.slug)
+            form = DebriefForm(request.POST)
+            if form.is_valid():
+                with transaction.atomic():
+                    services.debrief_save(
+                        workshop=workshop, agreed_insights=form.cleaned_data["agreed_insights"], by=request.user
+                    )
+                    if action == "done":
+                        services.debrief_complete(workshop=workshop, by=request.user)
+                messages.success(
+                    request,
+                    _("Die Nachbesprechung ist abgeschlossen.")
+                    if action == "done"
+                    else _("Die gemeinsamen Erkenntnisse sind gespeichert."),
+                )
+                return redirect("reflections:debrief", slug=workshop.slug)
+            status = 400
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            status = 400
+    data = selectors.debrief_data(workshop=workshop)
+    if form is None:
+        form = DebriefForm(initial={"agreed_insights": data.debrief.agreed_insights if data.debrief else ""})
+    return render(
+        request,
+        "reflections/debrief.html",
+        {
+            "workshop": workshop,
+            "data": data,
+            "form": form,
+            "may_complete": may_complete and workshop.status in services.HELD_STATUSES,
+            "may_follow_up": request.user.has_perm("reflections.add_follow_up", workshop),
+            "min_count": selectors.min_count(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
+    """The follow-up reflection three months on: were the commitments kept, what changed, what did not."""
+    workshop = _workshop_for_staff(request, slug, "reflections.add_follow_up")
+    own = FollowUpReflection.objects.filter(workshop=workshop, author=_signed_in(request)).first()
+    initial = (
+        {
+            "commitments_kept": own.commitments_kept,
+            "commitments_note": own.commitments_note,
+            "what_changed": own.what_changed,
+            "what_did_not": own.what_did_not,
+        }
+        if own
+        else {}
+    )
+    form = FollowUpForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_submit(workshop=workshop, author=request.user, data=form.to_data())
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Vielen Dank! Ihre Nachreflexion ist gespeichert."))
+            return redirect("reflections:debrief", slug=workshop.slug)
+    return render(
+        request,
+        "reflections/follow_up_form.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "own": own,
+            "commitments": list(workshop.commitments.all().order_by("due_date", "order", "pk")),
+            "due_at": services.follow_up_due_at(workshop),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- attendees review the documentation (issue 12) -----------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def review(request: HttpRequest, token: str) -> HttpResponse:
+    """An attendee reviews the draft documentation through their registration's manage link (no account):
+    the summary and commitments, their own comments and flags with the lead's answers, and a form while the
+    window is open. Anonymised registrations, people who are not asked and guessed tokens get a 404."""
+    from workshops.selectors import registration_by_manage_token
+
+    registration = registration_by_manage_token(token=token)
+    if registration is None or not services.registration_may_review(registration=registration):
+        return render(request, "reflections/review_unavailable.html", status=404)
+    workshop = registration.workshop
+    review_obj = DocumentationReview.objects.filter(workshop=workshop).first()
+    if review_obj is None:
+        return render(request, "reflections/review_unavailable.html", status=404)
+    data = selectors.review_page_data(workshop=workshop)
+    form = ReviewCommentForm(request.POST if request.method == "POST" else None, commitments=data["commitments"])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_comment_add(
+                    registration=registration,
+                    text=form.cleaned_data["text"],
+                    kind=form.cleaned_data["kind"],
+                    commitment_id=form.commitment_id(),
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                status = 400 if error.code != "review_closed" else 200
+            else:
+                messages.success(request, _("Vielen Dank! Ihr Hinweis ist bei der Moderation angekommen."))
+                return redirect(request.path)
+        else:
+            status = 400
+    own = list(
+        ReviewComment.objects.filter(review=review_obj, registration=registration)
+        .select_related("commitment")
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "reflections/review.html",
+        {
+            "workshop": workshop,
+            "registration": registration,
+            "review": review_obj,
+            "open": review_obj.accepts_comments(),
+            "form": form,
+            "own": own,
+            **data,
+        },
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """The lead's side of the review: open it (mails the attendees), answer every comment and flag, revise
+    the summary, publish. The team and the Fachteam may read along."""
+    workshop = _workshop_for_staff(request, slug, "reflections.view_reflections")
+    may_manage = request.user.has_perm("reflections.manage_review", workshop)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        try:
+            if action == "open":
+                review_obj = services.documentation_review_open(workshop=workshop, by=request.user)
+                messages.success(
+                    request,
+                    _("Die Prüfung ist geöffnet; %(count)s Teilnehmer*innen wurden eingeladen.")
+                    % {"count": review_obj.invited},
+                )
+            elif action == "answer":
+                comment = get_object_or_404(
+                    ReviewComment, pk=_posted_pk(request.POST.get("comment")), review__workshop=workshop
+                )
+                answer_form = ReviewAnswerForm(request.POST)
+                if not answer_form.is_valid():
+                    raise ApplicationError(_("Bitte schreiben Sie eine Antwort."), code="answer_required")
+                services.review_comment_answer(
+                    comment=comment, answer=answer_form.cleaned_data["answer"], by=request.user
+                )
+                messages.success(request, _("Ihre Antwort ist gespeichert."))
+            elif action == "revise":
+                summary_form = SummaryReviseForm(request.POST)
+                if not summary_form.is_valid():
+                    raise ApplicationError(_("Die Zusammenfassung darf nicht leer sein."), code="summary_required")
+                services.public_summary_revise(
+                    workshop=workshop, text=summary_form.cleaned_data["public_summary"], by=request.user
+                )
+                messages.success(request, _("Die Zusammenfassung ist überarbeitet."))
+            elif action == "publish":
+                services.documentation_publish(workshop=workshop, by=request.user)
+                messages.success(request, _("Die Dokumentation ist veröffentlicht."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("reflections:review_manage", slug=workshop.slug)
+    figures = selectors.review_figures(workshop=workshop)
+    data = selectors.review_page_data(workshop=workshop)
+    comments = list(figures.review.comments.select_related("commitment").order_by("created_at")) if figures else []
+    lead_summary = next((r for r in data["summaries"] if r.author_role == WorkshopTeamMember.Role.LEAD), None)
+    return render(
+        request,
+        "reflections/review_manage.html",
+        {
+            "workshop": workshop,
+            "figures": figures,
+            "comments": comments,
+            "may_manage": may_manage,
+            "reviewers": services.review_reviewers(workshop=workshop).count(),
+            "summary_form": SummaryReviseForm(
+                initial={"public_summary": lead_summary.public_summary if lead_summary else ""}
+            ),
+            "review_days": settings.DOCUMENTATION_REVIEW_DAYS,
+            **data,
         },
     )
 
@@ -511,7 +610,7 @@ def photos(request: HttpRequest, slug: str) -> HttpResponse:
     form = ResultPhotoForm()
     if request.method == "POST":
         if request.POST.get("action") == "delete":
-            photo = get_object_or_404(ResultPhoto, pk=request.POST.get("photo") or 0, workshop=workshop)
+            photo = get_object_or_404(ResultPhoto, pk=_posted_pk(request.POST.get("photo")), workshop=workshop)
             services.result_photo_remove(photo=photo, by=request.user)
             messages.success(request, _("Das Foto wurde entfernt."))
             return redirect("reflections:photos", slug=workshop.slug)
@@ -527,7 +626,7 @@ def photos(request: HttpRequest, slug: str) -> HttpResponse:
                     by=request.user,
                 )
             except ApplicationError as error:
-                form.add_error("alt_text", error.message)
+                form.add_error("image" if error.code.startswith("image") else "alt_text", error.message)
             else:
                 messages.success(request, _("Das Foto wurde hinzugefügt."))
                 return redirect("reflections:photos", slug=workshop.slug)
@@ -542,13 +641,7 @@ def photos(request: HttpRequest, slug: str) -> HttpResponse:
 # --- documentation debt ----------------------------------------------------------------------------------------
 
 
-def _staff_districts(user):
-    """Districts whose figures the user may see: None = all (Fachteam), else the assigned districts."""
-    from workshops.rules import is_fachteam
-
-    if is_fachteam(user):
-        return None
-    return user.districts.all()
+DEBTS_PER_PAGE = 50
 
 
 @login_required
@@ -556,7 +649,10 @@ def _staff_districts(user):
 def documentation_debts(request: HttpRequest) -> HttpResponse:
     """Held workshops without every lead/co reflection, oldest first, with the overdue state."""
     _require(request, "reflections.view_documentation_debt")
-    debts = selectors.documentation_debts(districts=_staff_districts(request.user))
+    now = timezone.now()
+    workshops = selectors.documentation_debt_workshops(now=now, districts=selectors.staff_districts(user=request.user))
+    page = Paginator(workshops, DEBTS_PER_PAGE).get_page(request.GET.get("seite"))
+    debts = selectors.documentation_debts(now=now, workshops=page.object_list)
     sent = selectors.documentation_debt_mails_sent(debts=debts)
     for debt in debts:
         debt.reminded = any(key in sent for key in selectors.debt_reminder_keys(debt))
@@ -565,134 +661,11 @@ def documentation_debts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reflections/documentation_debt_list.html",
-        {"debts": debts, "reminder_days": days, "escalation_days": 2 * days},
+        {"debts": debts, "page": page, "reminder_days": days, "escalation_days": 2 * days},
     )
 
 
 # --- dashboard -------------------------------------------------------------------------------------------------
-
-
-# Charts are deterministic: cached by their input and the version of the chart code.
-_CHARTS_VERSION = hashlib.sha256(Path(charts.__file__).read_bytes()).hexdigest()[:12]
-
-
-def _chart(function, **kwargs) -> str:
-    key = "reflections:chart:" + hashlib.sha256(repr((_CHARTS_VERSION, function.__name__, kwargs)).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = function(**kwargs)
-        cache.set(key, svg, 60 * 60 * 24)
-    return svg
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return round(value, digits) if value is not None else None
-
-
-def dashboard_charts(data: selectors.Dashboard, *, scope_label: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    if data.periods and data.over_time:
-        series = {
-            c.name: [
-                (period_label, _round(data.over_time.get(c.pk, {}).get(p, selectors.Cell()).average))
-                for p, period_label in zip(data.periods, data.period_labels, strict=True)
-            ]
-            for c in data.criteria
-            if c.pk in data.over_time
-        }
-        result["criteria_time"] = _chart(
-            charts.line_chart_svg,
-            title=_("Qualitätsmerkmale im Zeitverlauf – %(scope)s") % {"scope": scope_label},
-            series=series,
-            y_label=_("Ø Bewertung (1–5)"),
-            y_max=5.2,
-            y_min=1,
-        )
-    districts_with_data = [
-        d for d in data.districts if any(d.pk in data.per_district.get(c.pk, {}) for c in data.criteria)
-    ]
-    if len(districts_with_data) == 1:
-        # One district: its criteria side by side say more than one bar.
-        district = districts_with_data[0]
-        rows = [
-            (c.name, _round(data.per_district.get(c.pk, {}).get(district.pk, selectors.Cell()).average))
-            for c in data.criteria
-        ]
-        result["criteria_district"] = _chart(
-            charts.bar_chart_svg,
-            title=_("Ø je Qualitätsmerkmal – %(district)s") % {"district": district.name},
-            data=[(name, value) for name, value in rows if value is not None],
-            y_label=_("Ø Bewertung (1–5)"),
-            y_max=5,
-            horizontal=True,
-        )
-    elif districts_with_data:
-        result["criteria_district"] = _chart(
-            charts.bar_chart_svg,
-            title=_("Ø aller Qualitätsmerkmale nach Stadtbezirk"),
-            data=[
-                (
-                    d.name,
-                    _round(
-                        sum(
-                            (data.per_district.get(c.pk, {}).get(d.pk, selectors.Cell()) for c in data.criteria),
-                            selectors.Cell(),
-                        ).average
-                    ),
-                )
-                for d in districts_with_data
-            ],
-            y_label=_("Ø Bewertung (1–5)"),
-            y_max=5,
-            horizontal=True,
-        )
-    compared = data.compared_criteria
-    if compared:
-        result["comparison"] = _chart(
-            charts.grouped_bar_chart_svg,
-            title=_("Einschätzung von Moderation und Teilnehmenden"),
-            categories=[c.name for c in compared],
-            series={
-                _("Moderation"): [_round(data.facilitators.get(c.pk, selectors.Cell()).average) for c in compared],
-                _("Teilnehmende"): [_round(data.participants[c.pk].public_average()) for c in compared],
-            },
-            y_label=_("Ø Bewertung (1–5)"),
-            y_max=5,
-        )
-    if data.reach:
-        result["reach"] = _chart(
-            charts.line_chart_svg,
-            title=_("Anmeldungen und Teilnahme"),
-            series={
-                _("Personen angemeldet"): [(r.label, r.registered_people) for r in data.reach],
-                _("Personen teilgenommen"): [(r.label, r.attended_people) for r in data.reach],
-                _("erstmals dabei (Anmeldungen)"): [(r.label, r.first_time) for r in data.reach],
-            },
-            y_label=_("Personen"),
-        )
-    if data.eigenregie and any(r.total for r in data.eigenregie):
-        result["eigenregie"] = _chart(
-            charts.line_chart_svg,
-            title=_("Anteil der Werkstätten in Eigenregie"),
-            series={
-                _("Anteil in Eigenregie (%)"): [
-                    (r.label, _round(r.share * 100 if r.share is not None else None, 1)) for r in data.eigenregie
-                ]
-            },
-            y_label=_("Prozent"),
-            y_max=100,
-        )
-    reached = [q for q in data.quarters if q.per_10000 is not None and q.people]
-    if reached:
-        result["quarters"] = _chart(
-            charts.bar_chart_svg,
-            title=_("Teilnehmende je 10.000 Einwohner*innen nach Stadtteil"),
-            data=[(q.quarter.name, _round(q.per_10000, 1)) for q in sorted(reached, key=lambda q: -q.per_10000)[:20]],
-            y_label=_("je 10.000 Einwohner*innen"),
-            horizontal=True,
-        )
-    # The SVG is generated by core.charts: every text in it is XML-escaped there, none is raw user input.
-    return {name: mark_safe(svg) for name, svg in result.items()}  # nosec B308 B703
 
 
 @login_required
@@ -701,7 +674,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Insight dashboard: criteria over time and per district, facilitators vs participants, reach and
     Eigenregie share; every chart with its table. District offices see their districts only."""
     _require(request, "reflections.view_dashboard")
-    allowed = _staff_districts(request.user)
+    allowed = selectors.staff_districts(user=request.user)
     district_choices = list(District.objects.all() if allowed is None else allowed.order_by("number"))
     today = timezone.localdate()
     default_start = date(today.year - 2, 1, 1)
@@ -709,10 +682,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         districts=district_choices,
         allow_all=allowed is None,
-        initial={"von": default_start},
+        initial={"von": default_start, "bis": today},
     )
     selected: District | None = None
-    start, end = default_start, None
+    scope_districts: list[District] | None
+    start: date | None = default_start
+    # The default period ends today: planned workshops are no results yet.
+    end: date | None = today
     if form.is_bound and form.is_valid():
         slug = form.cleaned_data.get("bezirk")
         selected = next((d for d in district_choices if d.slug == slug), None)
@@ -727,7 +703,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     else:
         scope_districts = None if allowed is None else district_choices
         scope_label = _("alle Stadtbezirke") if allowed is None else _("meine Stadtbezirke")
-    data = selectors.dashboard_data(districts=scope_districts, start=start, end=end)
+    # Aggregates over every held workshop in scope (seconds of database work at ten times city scale):
+    # kept a minute per process and scope, like the page cache's contract (core.fragments).
+    scope_key = None if scope_districts is None else tuple(d.pk for d in scope_districts)
+    cache_key = ("reflections:dashboard", scope_key, start, end, get_language())
+    data, dashboard_charts, team_diversity = fragments.get_or_render(
+        cache_key,
+        lambda: _dashboard_parts(scope_districts, start, end, scope_label),
+    )
     rows_time = [
         (c, [data.over_time.get(c.pk, {}).get(p) for p in data.periods])
         for c in data.criteria
@@ -748,44 +731,66 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "data": data,
             "scope_label": scope_label,
-            "charts": dashboard_charts(data, scope_label=scope_label),
+            "charts": dashboard_charts,
             "rows_time": rows_time,
             "rows_district": rows_district,
             "districts_with_data": districts_with_data,
             "comparison": [(c, data.facilitators.get(c.pk), data.participants[c.pk]) for c in data.compared_criteria],
             "reach_total": data.reach_total,
             "quarters": sorted(data.quarters, key=lambda q: (-q.people, q.quarter.name)),
+            "team_diversity": team_diversity,
             "min_count": selectors.min_count(),
             "start": start,
             "end": end,
+            "selected_district": selected,
         },
+    )
+
+
+def _dashboard_parts(scope_districts, start, end, scope_label):
+    data = selectors.dashboard_data(districts=scope_districts, start=start, end=end)
+    diversity = selectors.team_diversity(
+        workshops=selectors.dashboard_scope(districts=scope_districts, start=start, end=end)
+    )
+    return data, charts.dashboard_charts(data, scope_label=scope_label), diversity
+
+
+PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@require_http_methods(["GET", "HEAD"])
+def photo_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The image of a result photo. Everyone gets public photos of documented workshops; other photos only
+    those who may manage the workshop's photos (404 for everyone else, so nothing is confirmed)."""
+    photo = get_object_or_404(ResultPhoto.objects.select_related("workshop"), pk=pk)
+    public = photo.is_public and selectors.documented_workshops().filter(pk=photo.workshop_id).exists()
+    if not public and not request.user.has_perm("reflections.manage_photos", photo.workshop):
+        raise Http404
+    if not photo.image:
+        raise Http404
+    extension = (photo.image.name or "").rsplit(".", 1)[-1].lower()
+    content_type = PHOTO_CONTENT_TYPES.get(extension)
+    if content_type is None:
+        raise Http404  # only re-encoded images are served
+    return serve_private_file(
+        photo.image,
+        content_type=content_type,
+        cache_control="public, max-age=3600" if public else "private, no-store",
     )
 
 
 # --- public documentation -------------------------------------------------------------------------------------------
 
 
-# Sections that higher apps add to the public documentation page (e.g. the recommendations app: "what
-# became of this workshop"). Each is called with (request, workshop) and returns rendered, escaped HTML
-# (render_to_string of its own template) or "" to add nothing. Registered in the app's AppConfig.ready().
-_documentation_sections: list = []
-
-
-def register_documentation_section(section) -> None:
-    if section not in _documentation_sections:
-        _documentation_sections.append(section)
-
-
 def workshop_documentation(request: HttpRequest, slug: str) -> HttpResponse:
-    """Public documentation of a held workshop: summary, commitments with status, feedback (n ≥ 5), photos."""
+    """Public documentation of a held workshop: summary, commitments with status, feedback (n ≥ 5), photos,
+    and the sections higher apps registered at core.hooks.WORKSHOP_DOCUMENTATION_SECTIONS."""
     workshop = get_object_or_404(selectors.documented_workshops(), slug=slug)
     documentation = selectors.workshop_documentation(workshop=workshop)
-    # The sections are rendered by their apps' templates with autoescaping; nothing raw from users.
-    sections = [mark_safe(html) for html in (section(request, workshop) for section in _documentation_sections) if html]  # nosec B308 B703
     return render(
         request,
         "reflections/workshop_documentation.html",
-        {"workshop": workshop, "doc": documentation, "min_count": selectors.min_count(), "sections": sections},
+        {"workshop": workshop, "doc": documentation, "min_count": selectors.min_count()},
     )
 
 

@@ -1,7 +1,8 @@
 """Serializers of the open-data API on workshop documentation and quality criteria (read only)."""
 
-from django.conf import settings
 from rest_framework import serializers
+
+from core.links import absolute_path, absolute_url
 
 from ..models import Commitment, QualityCriterion, ResultPhoto
 
@@ -22,7 +23,7 @@ class ResultPhotoSerializer(serializers.ModelSerializer):
         fields = ["url", "alt_text", "caption"]
 
     def get_url(self, obj) -> str:
-        return f"{settings.SITE_URL}{obj.image.url}"
+        return absolute_path(obj.get_image_url())
 
 
 class FigureSerializer(serializers.Serializer):
@@ -60,10 +61,10 @@ class DocumentationListSerializer(serializers.Serializer):
     documentation_url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:
-        return f"{settings.SITE_URL}{obj.get_absolute_url()}"
+        return absolute_path(obj.get_absolute_url())
 
     def get_documentation_url(self, obj) -> str:
-        return f"{settings.SITE_URL}/werkstaetten/{obj.slug}/dokumentation/"
+        return absolute_url("reflections:documentation", slug=obj.slug)
 
 
 class DocumentationSerializer(DocumentationListSerializer):

@@ -1,8 +1,7 @@
 """Open-data API: public documentation of held workshops and aggregated quality-criterion figures.
 
-Counts below PUBLIC_MIN_COUNT (5) are suppressed everywhere: their averages and counts are null."""
+Counts below settings.PUBLIC_MIN_COUNT are suppressed everywhere: their averages and counts are null."""
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -58,10 +57,7 @@ def _feedback(summary):
         "overall": _r(summary.overall.public_average()),
         "felt_heard": _r(summary.felt_heard.public_average()),
         "knows_next_steps": _r(summary.knows_next_steps.public_average()),
-        "would_return": {
-            key: (count if count == 0 or count >= settings.PUBLIC_MIN_COUNT else None)
-            for key, count in summary.would_return.items()
-        },
+        "would_return": summary.public_would_return(),
         "criteria": [
             {
                 "criterion": c.slug,
@@ -79,7 +75,7 @@ def _r(value):
 
 class DocumentationViewSet(viewsets.ReadOnlyModelViewSet):
     """Public documentation of held workshops: joint summary, commitments with status, survey results
-    (only with at least 5 answers) and photos of results with their alternative text."""
+    (only with at least PUBLIC_MIN_COUNT answers) and photos of results with their alternative text."""
 
     lookup_field = "slug"
     serializer_class = DocumentationListSerializer
@@ -104,9 +100,7 @@ class DocumentationViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         workshop = get_object_or_404(selectors.documented_workshops(), slug=kwargs["slug"])
         doc = selectors.workshop_documentation(workshop=workshop)
-        attendance = (
-            doc.attendance if doc.attendance is not None and doc.attendance >= settings.PUBLIC_MIN_COUNT else None
-        )
+        attendance = doc.attendance if doc.attendance is not None and doc.attendance >= selectors.min_count() else None
         data = DocumentationListSerializer(workshop).data
         data.update(
             {

@@ -1,6 +1,8 @@
-"""Template helpers for reflection figures: averages with a German decimal comma, suppressed cells."""
+"""Template helpers for reflection figures: averages with the decimal mark of the active language, suppressed
+cells."""
 
 from django import template
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -8,16 +10,16 @@ register = template.Library()
 
 @register.filter
 def avg(cell, digits: int = 1) -> str:
-    """The average of a Cell (or a number) as "3,8"; "–" when there is none."""
+    """The average of a Cell (or a number) as "3,8" (German) / "3.8" (English); "–" when there is none."""
     value = getattr(cell, "average", cell)
     if value is None or value == "":
         return "–"
-    return f"{float(value):.{int(digits)}f}".replace(".", ",")
+    return formats.number_format(round(float(value), int(digits)), decimal_pos=int(digits), use_l10n=True)
 
 
 @register.filter
 def public_avg(cell, digits: int = 1) -> str:
-    """Like avg, but "weniger als 5" when fewer values than PUBLIC_MIN_COUNT are behind it."""
+    """Like avg, but "weniger als N Antworten" when fewer than N = PUBLIC_MIN_COUNT values are behind it."""
     if cell is None or not getattr(cell, "n", 0):
         return "–"
     if cell.suppressed:
@@ -27,7 +29,7 @@ def public_avg(cell, digits: int = 1) -> str:
 
 @register.filter
 def public_count(value) -> str:
-    """A count for public display: 1 to 4 become "weniger als 5"."""
+    """A count for public display: counts from 1 to below N = PUBLIC_MIN_COUNT become "weniger als N"."""
     value = int(value or 0)
     if 0 < value < _min():
         return _("weniger als %(n)d") % {"n": _min()}
@@ -54,6 +56,6 @@ def cell_n(cell) -> int:
 
 
 def _min() -> int:
-    from django.conf import settings
+    from ..selectors import min_count
 
-    return settings.PUBLIC_MIN_COUNT
+    return min_count()
