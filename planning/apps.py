@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanningConfig(AppConfig):
+    name = "planning"
+    verbose_name = _("Planung und Eigenregie")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()
