@@ -2,6 +2,8 @@
 keeps versions and the history exactly as the staff pages do; report jobs are requested through the service
 and run in the background."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,8 @@ from workshops.models import Workshop
 from . import services
 from .models import (
     Comment,
+    Contribution,
+    Decision,
     Endorsement,
     FieldOfAction,
     HistoryEntry,
@@ -49,6 +53,14 @@ class RecommendationAdminForm(forms.ModelForm):
         widget=forms.Textarea,
         help_text=_("Pflicht beim Verwerfen."),
     )
+    # The decision behind Beschlossen / Verworfen (issue 13; same rules as the page's status form).
+    decision_body_kind = forms.ChoiceField(
+        label=_("beschließendes Gremium"), required=False, choices=[("", "–"), *Decision.BodyKind.choices]
+    )
+    decision_body_name = forms.CharField(label=_("Name des Gremiums"), required=False, max_length=200)
+    decision_decided_on = forms.DateField(label=_("Datum des Beschlusses"), required=False)
+    decision_reference = forms.CharField(label=_("Drucksache / Aktenzeichen"), required=False, max_length=60)
+    decision_url = forms.URLField(label=_("Link zur Drucksache"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = Recommendation
@@ -73,23 +85,62 @@ class RecommendationAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         labels = dict(Recommendation.Status.choices)
         allowed = self.instance.allowed_transitions if self.instance.pk else ()
-        self.fields["transition_to"].choices = [("", "–")] + [(s, labels[s]) for s in allowed]
+        fields: dict[str, Any] = self.fields  # typed access to the fields' own attributes
+        fields["transition_to"].choices = [("", "–")] + [(s, labels[s]) for s in allowed]
         if not self.instance.pk:
-            for name in ("transition_to", "transition_note", "transition_reason", "progress"):
+            for name in ("transition_to", "transition_note", "transition_reason", "progress", *DECISION_FIELDS):
                 self.fields.pop(name, None)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("city_wide") and not cleaned.get("districts"):
             self.add_error("districts", _("Bitte wählen Sie „stadtweit“ oder mindestens einen Stadtbezirk."))
         if cleaned.get("transition_to") == Recommendation.Status.REJECTED and not cleaned.get("transition_reason"):
             self.add_error(
                 "transition_reason", _("Bitte geben Sie einen Grund an, warum die Empfehlung verworfen wird.")
             )
+        if cleaned.get("transition_to") in Recommendation.DECIDED:
+            for name in DECISION_FIELDS[:4]:
+                if not cleaned.get(name):
+                    self.add_error(name, _("Für einen Beschluss erforderlich."))
+            if cleaned.get("decision_body_kind") in Decision.COUNCILS and not cleaned.get("decision_url"):
+                self.add_error("decision_url", _("Bitte verlinken Sie die Drucksache im Ratsinformationssystem."))
         return cleaned
 
+    def decision(self) -> services.DecisionData | None:
+        data = self.cleaned_data
+        if data.get("transition_to") not in Recommendation.DECIDED:
+            return None
+        return services.DecisionData(
+            body_kind=data["decision_body_kind"],
+            body_name=data["decision_body_name"],
+            decided_on=data["decision_decided_on"],
+            reference=data["decision_reference"],
+            url=data.get("decision_url") or "",
+        )
 
-class ReadOnlyInline(admin.TabularInline):
+
+DECISION_FIELDS = (
+    "decision_body_kind",
+    "decision_body_name",
+    "decision_decided_on",
+    "decision_reference",
+    "decision_url",
+)
+
+
+class RelatedLoadedInline(admin.TabularInline):
+    """Loads the users shown in the rows and the parent (each row's title shows it) with the rows: the
+    query count of the change form must not grow with the history, versions, comments or endorsements."""
+
+    related: tuple[str, ...] = ("recommendation",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
+
+
+class ReadOnlyInline(RelatedLoadedInline):
     extra = 0
     can_delete = False
 
@@ -100,7 +151,7 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(RelatedLoadedInline):
     model = Milestone
     extra = 0
     fields = ["title", "due_date", "done_on", "order"]
@@ -109,6 +160,7 @@ class MilestoneInline(admin.TabularInline):
 class VersionInline(ReadOnlyInline):
     model = RecommendationVersion
     fields = ("number", "title", "note", "created_by", "created_at")
+    related = ("recommendation", "created_by")
     readonly_fields = ("number", "title", "note", "created_by", "created_at")
     verbose_name_plural = _("Fassungen (Änderungen auf der Seite „Fassungen“ der Empfehlung)")
 
@@ -116,15 +168,17 @@ class VersionInline(ReadOnlyInline):
 class HistoryInline(ReadOnlyInline):
     model = HistoryEntry
     fields = ("created_at", "kind", "from_status", "to_status", "note", "actor")
+    related = ("recommendation", "actor")
     readonly_fields = ("created_at", "kind", "from_status", "to_status", "note", "actor")
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(RelatedLoadedInline):
     """Comments can be removed (moderation), not edited."""
 
     model = Comment
     extra = 0
     fields = ("created_at", "author", "text")
+    related = ("recommendation", "author")
     readonly_fields = ("created_at", "author", "text")
 
     def has_add_permission(self, request, obj=None):
@@ -134,6 +188,7 @@ class CommentInline(admin.TabularInline):
 class EndorsementInline(ReadOnlyInline):
     model = Endorsement
     fields = ("user", "created_at")
+    related = ("recommendation", "user")
     readonly_fields = ("user", "created_at")
 
 
@@ -143,7 +198,9 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "field", "addressee", "progress", "due_date", "updated_at"]
     list_filter = ["status", "field", "addressee", "priority", "city_wide"]
     search_fields = ["title", "text", "responsible_unit"]
-    filter_horizontal = ["districts", "workshops"]
+    filter_horizontal = ["districts"]
+    # A search instead of a list of every workshop (1,500 at city scale): the admin's autocomplete.
+    autocomplete_fields = ["workshops"]
     raw_id_fields = ["insights", "reflections"]
     readonly_fields = ["status", "status_changed_at", "rejection_reason", "slug", "created_by", "public_link"]
     inlines = [MilestoneInline, HistoryInline, VersionInline, CommentInline, EndorsementInline]
@@ -165,6 +222,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                     "transition_to",
                     "transition_note",
                     "transition_reason",
+                    *DECISION_FIELDS,
                 ]
             },
         ),
@@ -174,7 +232,7 @@ class RecommendationAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             hidden = {"progress", "status", "status_changed_at", "rejection_reason", "transition_to"}
-            hidden |= {"transition_note", "transition_reason", "slug", "created_by", "public_link"}
+            hidden |= {"transition_note", "transition_reason", "slug", "created_by", "public_link", *DECISION_FIELDS}
             return [
                 (title, {"fields": [f for f in options["fields"] if f not in hidden]})
                 for title, options in self.fieldsets
@@ -226,6 +284,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                     by=request.user,
                     note=data["transition_note"],
                     reason=data["transition_reason"],
+                    decision=form.decision(),
                 )
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
@@ -236,6 +295,8 @@ class RecommendationAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Comment:
+            return self._save_comments(request, formset)
         if formset.model is not Milestone:
             return super().save_formset(request, form, formset, change)
         recommendation = form.instance
@@ -248,7 +309,7 @@ class RecommendationAdmin(admin.ModelAdmin):
             instance = milestone_form.instance
             if data.get("DELETE") and instance.pk:
                 formset.deleted_objects.append(instance)
-                instance.delete()
+                services.milestone_remove(milestone=Milestone.objects.get(pk=instance.pk), by=request.user)
                 continue
             if not instance.pk:
                 added = services.milestone_add(
@@ -258,14 +319,27 @@ class RecommendationAdmin(admin.ModelAdmin):
                     services.milestone_complete(milestone=added, done_on=data["done_on"], by=request.user)
                 formset.new_objects.append(added)
                 continue
-            previous = Milestone.objects.get(pk=instance.pk)
-            done_on = data.get("done_on")
-            instance.done_on = previous.done_on
-            instance.save()
-            formset.changed_objects.append((instance, milestone_form.changed_data))
-            if done_on and not previous.done_on:
-                services.milestone_complete(milestone=instance, done_on=done_on, by=request.user)
+            # A fresh copy: the form's instance already carries the posted values.
+            current = Milestone.objects.get(pk=instance.pk)
+            services.milestone_update(
+                milestone=current,
+                title=data["title"],
+                due_date=data.get("due_date"),
+                order=data.get("order"),
+                by=request.user,
+            )
+            formset.changed_objects.append((current, milestone_form.changed_data))
+            if data.get("done_on") and not current.done_on:
+                services.milestone_complete(milestone=current, done_on=data["done_on"], by=request.user)
         return None
+
+    def _save_comments(self, request, formset) -> None:
+        # Comments are read-only here; the only change is moderation's removal, through the service.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for comment_form in formset.forms:
+            if comment_form.instance.pk and comment_form.cleaned_data.get("DELETE"):
+                formset.deleted_objects.append(comment_form.instance)
+                services.comment_remove(comment=comment_form.instance, by=request.user)
 
 
 # --- report jobs ---------------------------------------------------------------------------------------------
@@ -273,13 +347,32 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Art"), choices=ReportJob.Kind.choices)
-    workshop = forms.ModelChoiceField(
+    # A search field instead of a select with every workshop (1,500 at city scale), usable without JS.
+    workshop = forms.CharField(
         label=_("Werkstatt"),
-        queryset=Workshop.objects.exclude(status=Workshop.Status.DRAFT).order_by("-starts_at"),
         required=False,
-        to_field_name="slug",
-        help_text=_("Nur für die Werkstattdokumentation."),
+        max_length=200,
+        help_text=_("Nur für die Werkstattdokumentation: Kennung oder ein Teil des Titels."),
     )
+
+    def clean_workshop(self):
+        text = self.cleaned_data["workshop"].strip()
+        if not text:
+            return None
+        workshops = Workshop.objects.exclude(status=Workshop.Status.DRAFT).order_by("-starts_at")
+        exact = workshops.filter(slug=text).first()
+        if exact:
+            return exact
+        matches = list(workshops.filter(title__icontains=text)[:6])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(_("Keine Werkstatt passt zu „%(text)s“.") % {"text": text})
+        names = "; ".join(f"{w.title} ({w.slug})" for w in matches[:5])
+        raise forms.ValidationError(
+            _("Mehrere Werkstätten passen – bitte geben Sie die Kennung an: %(names)s") % {"names": names}
+        )
+
     district = forms.ModelChoiceField(
         label=_("Stadtbezirk"),
         queryset=District.objects.order_by("number"),
@@ -287,8 +380,12 @@ class ReportRequestForm(forms.Form):
         to_field_name="slug",
         help_text=_("Nur für den Bezirksbericht."),
     )
-    start = forms.DateField(label=_("Zeitraum von"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Zeitraum bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Zeitraum von"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Zeitraum bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     year = forms.IntegerField(
         label=_("Jahr"),
         required=False,
@@ -380,10 +477,10 @@ class ReportJobAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "recommendations/admin/reportjob_request.html", context)
 
-    @admin.action(description=_("Fehlgeschlagene Berichte erneut erstellen"), permissions=["add"])
+    @admin.action(description=_("Fehlgeschlagene oder unterbrochene Berichte erneut erstellen"), permissions=["add"])
     def retry(self, request, queryset):
         count = 0
-        for job in queryset.filter(status=ReportJob.Status.FAILED):
+        for job in queryset.filter(status__in=[ReportJob.Status.FAILED, ReportJob.Status.STALLED]):
             services.report_job_retry(job=job, by=request.user)
             count += 1
         self.message_user(
@@ -392,3 +489,81 @@ class ReportJobAdmin(admin.ModelAdmin):
             % {"n": count},
             messages.SUCCESS,
         )
+
+
+class ContributionModerationForm(forms.ModelForm):
+    hide = forms.BooleanField(
+        label=_("ausblenden"),
+        required=False,
+        help_text=_("Der Beitrag bleibt gespeichert; öffentlich steht, dass er ausgeblendet wurde, mit dem Grund."),
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["hidden_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hide"].initial = bool(self.instance and self.instance.hidden_at)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("hide") and not (data.get("hidden_reason") or "").strip():
+            self.add_error("hidden_reason", gettext("Bitte geben Sie an, warum der Beitrag ausgeblendet wird."))
+        return data
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    """Moderation of consultation contributions: the Fachteam hides (or shows again) a contribution with a
+    public reason, through recommendations.services (audited). Contributions themselves are not edited here."""
+
+    form = ContributionModerationForm
+    list_display = ["pk", "recommendation", "kind", "author_organisation", "created_at", "hidden"]
+    list_filter = ["kind", ("hidden_at", admin.EmptyFieldListFilter)]
+    search_fields = ["text", "suggested_wording", "author_organisation"]
+    list_select_related = ["consultation__recommendation"]
+    readonly_fields = [
+        "consultation",
+        "author",
+        "author_organisation",
+        "author_role",
+        "kind",
+        "paragraph",
+        "paragraph_text",
+        "text",
+        "suggested_wording",
+        "hidden_at",
+        "hidden_by",
+    ]
+    fields = [*readonly_fields[:9], "hide", "hidden_reason", "hidden_at", "hidden_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Empfehlung"))
+    def recommendation(self, obj):
+        return obj.consultation.recommendation
+
+    @admin.display(description=_("ausgeblendet"), boolean=True)
+    def hidden(self, obj):
+        return obj.hidden_at is not None
+
+    def save_model(self, request, obj, form, change):
+        current = Contribution.objects.get(pk=obj.pk)
+        try:
+            if form.cleaned_data.get("hide"):
+                if current.hidden_at is None or current.hidden_reason != form.cleaned_data["hidden_reason"]:
+                    services.contribution_hide(
+                        contribution=current, reason=form.cleaned_data["hidden_reason"], by=request.user
+                    )
+            elif current.hidden_at is not None:
+                services.contribution_unhide(contribution=current, by=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related is edited here."""

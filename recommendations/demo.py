@@ -24,6 +24,7 @@ from workshops.models import Workshop
 from . import services
 from .models import (
     Comment,
+    Contribution,
     Endorsement,
     FieldOfAction,
     HistoryEntry,
@@ -192,10 +193,105 @@ DEMO = [
         responsible_unit="Bezirksrat Linden-Limmer",
         status=Status.IN_PROGRESS,
         districts=("linden-limmer",),
+        due_in_days=-12,  # overdue: the owner gets a reminder, the tracker and district page flag it
         progress=30,
         milestones=(("Beschluss des Bezirksrats", -5, True), ("Erste Beratung im Bezirksrat", 45, False)),
     ),
 ]
+
+
+# Follow-through demo: decisions (the council's one with a Drucksache imported as an OParl paper), owners, and
+# one overdue recommendation whose owner (bezirk@demo.invalid) gets a reminder through the outbox.
+DEMO_BODY_ID = "https://ris.example.org/oparl/body/1"
+DEMO_PAPER_ID = "https://ris.example.org/oparl/paper/15-2410-2026"
+DEMO_PAPER_REFERENCE = "15-2410/2026"
+DEMO_PAPER_WEB = "https://ris.example.org/vorlage/15-2410-2026"
+OVERDUE_DEMO = "bezirksrat-beraet-ergebnisse-oeffentlich"
+
+
+def _demo_paper():
+    """A council paper as an OParl import would create it (example domain: the demo invents no real link)."""
+    from .oparl import oparl_import
+
+    oparl_import(
+        documents=[
+            [
+                {
+                    "id": DEMO_BODY_ID,
+                    "type": "https://schema.oparl.org/1.1/Body",
+                    "name": "Landeshauptstadt Hannover (Demo)",
+                },
+                {
+                    "id": DEMO_PAPER_ID,
+                    "type": "https://schema.oparl.org/1.1/Paper",
+                    "body": DEMO_BODY_ID,
+                    "name": "Ergebnisse der Bezirkswerkstätten öffentlich beraten",
+                    "reference": DEMO_PAPER_REFERENCE,
+                    "date": f"{timezone.localdate() - timedelta(days=40):%Y-%m-%d}",
+                    "paperType": "Antrag",
+                    "web": DEMO_PAPER_WEB,
+                },
+            ]
+        ]
+    )
+
+
+def _decision(spec: DemoRecommendation) -> services.DecisionData:
+    decided_on = timezone.localdate() - timedelta(days=30)
+    if spec.addressee == Addressee.BEZIRKSRAT:
+        _demo_paper()
+        return services.DecisionData(
+            body_kind="bezirksrat",
+            body_name="Stadtbezirksrat Linden-Limmer",
+            decided_on=decided_on,
+            reference=DEMO_PAPER_REFERENCE,
+            url=DEMO_PAPER_WEB,
+        )
+    if spec.addressee == Addressee.RAT:
+        return services.DecisionData(
+            body_kind="rat",
+            body_name="Rat der Landeshauptstadt Hannover",
+            decided_on=decided_on,
+            reference="0815/2026",
+            url="https://ris.example.org/vorlage/0815-2026",
+        )
+    if spec.addressee == Addressee.ADMINISTRATION:
+        return services.DecisionData(
+            body_kind="verwaltungsvorstand",
+            body_name="Verwaltungsvorstand",
+            decided_on=decided_on,
+            reference="VV-2026-14",
+        )
+    return services.DecisionData(
+        body_kind="fachteam",
+        body_name="Fachteam Beteiligung (Steuerungsrunde)",
+        decided_on=decided_on,
+        reference=f"Steuerungsrunde {decided_on:%d.%m.%Y}",
+    )
+
+
+def _assign(recommendation: Recommendation, spec: DemoRecommendation, *, users) -> None:
+    from accounts.models import OrganisationUnit
+
+    bezirk, fachteam = users.get("bezirk"), users.get("fachteam")
+    if "linden-limmer" in spec.districts:
+        unit = OrganisationUnit.objects.filter(slug="stadtbezirksmanagement-linden-limmer").first()
+        owners = [bezirk] if bezirk is not None else []
+    else:
+        unit = OrganisationUnit.objects.filter(slug="fachteam-beteiligung").first()
+        owners = [fachteam] if fachteam is not None else []
+    if unit is not None and bezirk is not None and "linden-limmer" in spec.districts:
+        unit.members.add(bezirk)
+    services.recommendation_assign(recommendation=recommendation, unit=unit, owners=owners, by=fachteam)
+    if spec.slug == OVERDUE_DEMO:
+        services.recommendation_set_statement(
+            recommendation=recommendation,
+            statement=(
+                "Der Bezirksrat hat zugestimmt; die erste Beratung verzögert sich, weil die Tagesordnung der "
+                "nächsten Sitzung voll ist. Wir melden den neuen Termin hier."
+            ),
+            by=bezirk,
+        )
 
 
 def _evidence(index: int, workshops: list[Workshop]) -> tuple[list[Workshop], list[Insight]]:
@@ -288,6 +384,7 @@ def seed(*, users, stdout) -> None:
                     by=fachteam,
                     reason=spec.reason,
                     notify=False,
+                    decision=_decision(spec),
                 )
             elif spec.status != Status.DRAFT:
                 for status in PATH[: PATH.index(spec.status) + 1]:
@@ -299,7 +396,9 @@ def seed(*, users, stdout) -> None:
                         by=fachteam,
                         note=note,
                         notify=spec.slug == NOTIFYING_DEMO,
+                        decision=_decision(spec) if status in Recommendation.DECIDED else None,
                     )
+            _assign(recommendation, spec, users=users)
             if spec.progress and spec.status == Status.IN_PROGRESS:
                 services.recommendation_set_progress(recommendation=recommendation, progress=spec.progress, by=fachteam)
             for title, due, done in spec.milestones:
@@ -312,10 +411,17 @@ def seed(*, users, stdout) -> None:
                     )
             _backdate(recommendation, days_ago=70 - index * 6)
             created += 1
+    reminders = services.followup_reminders_send()
+    stdout.write(
+        f"Follow-through: owners and decisions recorded (Drucksache {DEMO_PAPER_REFERENCE} with its link), "
+        f"{reminders.before + reminders.overdue} reminder(s) and {reminders.escalated} escalation(s) in the outbox; "
+        "try /verbindlichkeit/ as bezirk@demo.invalid."
+    )
     stdout.write(
         f"Recommendations: {created} new ({Recommendation.objects.count()} in total, every status), with "
         "comments by the network demo user, endorsements, versions and history."
     )
+    seed_consultations(users=users, stdout=stdout)
     stdout.write(
         "  Try: /empfehlungen/ (public tracker), /empfehlungen/mitwirken/ as netzwerk@demo.invalid, "
         "/berichte/ as fachteam@demo.invalid"
@@ -493,3 +599,108 @@ UNITS = [
     "Fachbereich Tiefbau",
     "",
 ]
+
+
+# --- consultations (issue 12) --------------------------------------------------------------------------------
+
+CONSULTATION_DEMO_SLUG = "demo-konsultation-sitzgelegenheiten"
+CONSULTATION_DEMO_ENDED_SLUG = "demo-konsultation-aushaenge"
+
+
+def seed_consultations(*, users, stdout) -> None:
+    """A recommendation in a running consultation (with a Politik comment on a paragraph and a Fachbereich
+    suggestion) and one whose consultation ended with every contribution answered. Idempotent."""
+    fachteam, politik, fachbereich = users.get("fachteam"), users.get("politik"), users.get("fachbereich")
+    if fachteam is None or politik is None or fachbereich is None:
+        return
+    field = FieldOfAction.objects.order_by("order", "pk").first()
+    if field is None:
+        return
+    now = timezone.now()
+    held = list(
+        Workshop.objects.filter(status__in=[Workshop.Status.HELD, Workshop.Status.DOCUMENTED])
+        .exclude(slug__startswith="scale-")
+        .order_by("starts_at")
+    )
+    chosen, insights = _evidence(1, held)
+
+    def in_consultation(*, slug, title, text, addressee, starts_at, ends_at):
+        """A draft recommendation under its demo slug with its consultation open."""
+        recommendation = services.recommendation_create(
+            title=title,
+            text=text,
+            field=field,
+            addressee=addressee,
+            city_wide=True,
+            workshops=chosen,
+            insights=insights,
+            by=fachteam,
+            note="Entwurf für die Konsultation",
+        )
+        Recommendation.objects.filter(pk=recommendation.pk).update(slug=slug)
+        recommendation.refresh_from_db()
+        consultation = services.consultation_open(
+            recommendation=recommendation, starts_at=starts_at, ends_at=ends_at, by=fachteam
+        )
+        return recommendation, consultation
+
+    if not Recommendation.objects.filter(slug=CONSULTATION_DEMO_SLUG).exists():
+        with transaction.atomic():
+            _running, consultation = in_consultation(
+                slug=CONSULTATION_DEMO_SLUG,
+                title="Sitzgelegenheiten an Werkstatt-Orten",
+                text=(
+                    "Jeder Ort einer Bezirkswerkstatt bietet ausreichend Sitzgelegenheiten mit Lehnen.\n\n"
+                    "Die Fachbereiche prüfen mit den Stadtbezirksräten, welche Orte dauerhaft geeignet sind."
+                ),
+                addressee=Recommendation.Addressee.ADMINISTRATION,
+                starts_at=now - timedelta(days=2),
+                ends_at=now + timedelta(days=12),
+            )
+            services.contribution_add(
+                consultation=consultation,
+                author=fachbereich,
+                kind="suggestion",
+                paragraph=2,
+                text="Wir schlagen eine Liste geprüfter Orte vor.",
+                suggested_wording="Der Fachbereich führt eine öffentliche Liste geeigneter Orte.",
+            )
+    if not Recommendation.objects.filter(slug=CONSULTATION_DEMO_ENDED_SLUG).exists():
+        with transaction.atomic():
+            ended, consultation = in_consultation(
+                slug=CONSULTATION_DEMO_ENDED_SLUG,
+                title="Aushänge in den Stadtteilen",
+                text="Werkstätten werden zusätzlich mit Aushängen in Stadtteiltreffs angekündigt.",
+                addressee=Recommendation.Addressee.FACHTEAM,
+                starts_at=now - timedelta(days=30),
+                ends_at=now + timedelta(days=1),
+            )
+            contribution = services.contribution_add(
+                consultation=consultation,
+                author=politik,
+                text="Bitte auch in Bibliotheken und Arztpraxen.",
+                paragraph=1,
+            )
+            # End the demo consultation now (the window was open while the contribution was made).
+            consultation.ends_at = now - timedelta(days=1)
+            consultation.save(update_fields=["ends_at"])
+            services.recommendation_update(
+                recommendation=ended,
+                text=(
+                    "Werkstätten werden zusätzlich mit Aushängen in Stadtteiltreffs, Bibliotheken und Arztpraxen "
+                    "angekündigt."
+                ),
+                by=fachteam,
+                note="Hinweis aus der Konsultation übernommen",
+            )
+            contribution = Contribution.objects.select_related("consultation__version").get(pk=contribution.pk)
+            services.contribution_respond(
+                contribution=contribution,
+                outcome="taken_up",
+                reason="Bibliotheken und Arztpraxen sind in Fassung 2 ergänzt.",
+                by=fachteam,
+            )
+    stdout.write(
+        f"  Consultation: /empfehlungen/{CONSULTATION_DEMO_SLUG}/#konsultation (running; try politik@demo.invalid), "
+        f"/empfehlungen/{CONSULTATION_DEMO_ENDED_SLUG}/#konsultation (answered)"
+    )

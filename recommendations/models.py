@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName, private_storage
 from core.models import TimeStampedModel
 
 
@@ -38,6 +39,21 @@ class RecommendationQuerySet(models.QuerySet):
     def for_district(self, district):
         """City-wide recommendations and those whose scope names the district."""
         return self.filter(Q(city_wide=True) | Q(districts=district)).distinct()
+
+    def in_follow_up(self):
+        """Adopted or in progress: the recommendations whose due date is watched."""
+        return self.filter(status__in=Recommendation.FOLLOW_UP)
+
+    def overdue(self, *, today=None):
+        from django.utils import timezone
+
+        return self.in_follow_up().filter(due_date__lt=today or timezone.localdate())
+
+    def owned_by(self, user):
+        """Recommendations the user answers for: named as an owner, or a member of the responsible unit."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.pk:
+            return self.none()
+        return self.filter(Q(owners=user) | Q(owner_unit__members=user)).distinct()
 
 
 class Recommendation(TimeStampedModel):
@@ -75,6 +91,10 @@ class Recommendation(TimeStampedModel):
     }
     # Drafts and recommendations in consultation are open for comments and endorsements.
     OPEN_FOR_COMMENTS = (Status.DRAFT, Status.CONSULTATION)
+    # Adopted and in progress: owners work on it, the due date is watched, reminders go out.
+    FOLLOW_UP = (Status.ADOPTED, Status.IN_PROGRESS)
+    # Statuses that record a decision (body, date, reference; Decision).
+    DECIDED = (Status.ADOPTED, Status.REJECTED)
 
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kennung"), max_length=220, unique=True)
@@ -104,6 +124,30 @@ class Recommendation(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # Follow-through (issue 13): the unit and people who answer for it, and what they say publicly.
+    owner_unit = models.ForeignKey(
+        "accounts.OrganisationUnit",
+        verbose_name=_("zuständige Organisationseinheit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("verantwortlich"), blank=True, related_name="owned_recommendations"
+    )
+    statement = models.TextField(_("Stellungnahme"), blank=True)
+    council_reference = models.CharField(
+        _("Drucksache"), max_length=60, blank=True, db_index=True, help_text=_("z. B. 1234/2026")
+    )
+    council_paper = models.ForeignKey(
+        "recommendations.Paper",
+        verbose_name=_("Drucksache (Ratsinformationssystem)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recommendations",
     )
     # Evidence: where the recommendation came from.
     workshops = models.ManyToManyField(
@@ -151,6 +195,16 @@ class Recommendation(TimeStampedModel):
     @property
     def open_for_comments(self) -> bool:
         return self.status in self.OPEN_FOR_COMMENTS
+
+    @property
+    def in_follow_up(self) -> bool:
+        return self.status in self.FOLLOW_UP
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.in_follow_up and self.due_date is not None and self.due_date < timezone.localdate()
 
 
 class Milestone(models.Model):
@@ -215,6 +269,9 @@ class HistoryEntry(models.Model):
         PROGRESS = "progress", _("Fortschritt aktualisiert")
         MILESTONE = "milestone", _("Meilenstein")
         EVIDENCE = "evidence", _("Belege geändert")
+        STATEMENT = "statement", _("Stellungnahme")
+        OWNERS = "owners", _("Zuständigkeit geändert")
+        DECISION = "decision", _("Beschluss")
 
     recommendation = models.ForeignKey(
         Recommendation, verbose_name=_("Empfehlung"), on_delete=models.CASCADE, related_name="history"
@@ -288,6 +345,210 @@ class Endorsement(models.Model):
         return f"{self.user} → {self.recommendation}"
 
 
+class Proposal(TimeStampedModel):
+    """A proposed recommendation (issue 12): anyone involved proposes, the Fachteam accepts it into drafting (a
+    draft Recommendation) or declines it with a reason. The proposer is told either way."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        ACCEPTED = "accepted", _("in Ausarbeitung übernommen")
+        DECLINED = "declined", _("nicht übernommen")
+
+    title = models.CharField(_("Titel"), max_length=200)
+    text = models.TextField(_("Vorschlag"), max_length=8000)
+    rationale = models.TextField(_("Begründung"), max_length=8000, blank=True)
+    field = models.ForeignKey(
+        FieldOfAction, verbose_name=_("Handlungsfeld"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vorgeschlagen von"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="recommendation_proposals",
+    )
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("Antwort des Fachteams"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beantwortet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    recommendation = models.OneToOneField(
+        Recommendation,
+        verbose_name=_("Entwurf"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+
+    class Meta:
+        verbose_name = _("Vorschlag")
+        verbose_name_plural = _("Vorschläge")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(answer=""), name="proposal_declined_has_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:proposal", kwargs={"pk": self.pk})
+
+
+class Consultation(models.Model):
+    """An open consultation on one version of a draft: invited roles contribute between `starts_at` and
+    `ends_at`; afterwards every contribution gets a documented response before the recommendation can be
+    adopted (services.recommendation_transition)."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("Empfehlung"), on_delete=models.CASCADE, related_name="consultations"
+    )
+    version = models.ForeignKey(
+        RecommendationVersion,
+        verbose_name=_("Fassung in der Konsultation"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("Beginn"))
+    ends_at = models.DateTimeField(_("Ende"))
+    invited_roles = models.JSONField(_("eingeladene Rollen"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("von"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Konsultation")
+        verbose_name_plural = _("Konsultationen")
+        ordering = ["recommendation", "-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="consultation_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} ({self.starts_at:%d.%m.%Y}–{self.ends_at:%d.%m.%Y})"
+
+    def is_open_at(self, when) -> bool:
+        return self.starts_at <= when < self.ends_at
+
+    def has_ended_at(self, when) -> bool:
+        return when >= self.ends_at
+
+
+class Contribution(TimeStampedModel):
+    """A contribution to a consultation: a comment (on the whole text or one paragraph), a wording suggestion or
+    an endorsement. Comments and suggestions get a documented response (ContributionResponse)."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Kommentar")
+        SUGGESTION = "suggestion", _("Formulierungsvorschlag")
+        ENDORSEMENT = "endorsement", _("Unterstützung")
+
+    NEEDS_RESPONSE = (Kind.COMMENT, Kind.SUGGESTION)
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("Konsultation"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("von"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="consultation_contributions",
+    )
+    # Kept with the contribution: the organisation shown publicly, even after the account is gone.
+    author_organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    author_role = models.CharField(_("Rolle"), max_length=40, blank=True)
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices, default=Kind.COMMENT)
+    # 1-based number of the paragraph of the consulted text; None: the whole text.
+    paragraph = models.PositiveSmallIntegerField(_("Absatz"), null=True, blank=True)
+    paragraph_text = models.TextField(_("Absatz (Wortlaut)"), blank=True)
+    text = models.TextField(_("Beitrag"), max_length=4000, blank=True)
+    suggested_wording = models.TextField(_("vorgeschlagene Formulierung"), max_length=4000, blank=True)
+    # Moderation (Fachteam, in the admin): a hidden contribution stays stored but is not shown and needs no
+    # response; the public sees that a contribution was hidden and why.
+    hidden_at = models.DateTimeField(_("ausgeblendet am"), null=True, blank=True)
+    hidden_reason = models.CharField(_("Grund für das Ausblenden"), max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ausgeblendet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Beitrag")
+        verbose_name_plural = _("Beiträge")
+        ordering = ["consultation", "paragraph", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "author"],
+                condition=Q(kind="endorsement"),
+                name="contribution_endorse_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def needs_response(self) -> bool:
+        return self.kind in self.NEEDS_RESPONSE and self.hidden_at is None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class ContributionResponse(models.Model):
+    """The Fachteam's documented answer to one contribution: taken up, partly, or not, with a reason."""
+
+    class Outcome(models.TextChoices):
+        TAKEN_UP = "taken_up", _("übernommen")
+        PARTLY = "partly", _("teilweise übernommen")
+        NOT_TAKEN_UP = "not_taken_up", _("nicht übernommen")
+
+    contribution = models.OneToOneField(
+        Contribution, verbose_name=_("Beitrag"), on_delete=models.CASCADE, related_name="response"
+    )
+    outcome = models.CharField(_("Ergebnis"), max_length=15, choices=Outcome.choices)
+    reason = models.TextField(_("Begründung"), max_length=4000)
+    # The version that took the contribution up (the newest one when the response was given, if newer than
+    # the consulted version): the version history shows which suggestion led to which change.
+    version = models.ForeignKey(
+        RecommendationVersion,
+        verbose_name=_("Fassung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("von"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(_("am"))
+
+    class Meta:
+        verbose_name = _("Antwort auf einen Beitrag")
+        verbose_name_plural = _("Antworten auf Beiträge")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="contribution_response_has_reason")]
+
+    def __str__(self) -> str:
+        return self.get_outcome_display()
+
+
 class ReportJob(models.Model):
     """A PDF report requested by someone: the source of truth for the background job (DESIGN §5)."""
 
@@ -302,13 +563,16 @@ class ReportJob(models.Model):
         RUNNING = "running", _("läuft")
         DONE = "done", _("fertig")
         FAILED = "failed", _("fehlgeschlagen")
+        # The run stopped sending heartbeats (its worker died); staff may retry, a redelivered message takes over.
+        STALLED = "stalled", _("unterbrochen")
 
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     parameters = models.JSONField(_("Parameter"), default=dict, blank=True)
     title = models.CharField(_("Titel"), max_length=250, blank=True)
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("Fortschritt (%)"), default=0)
-    file = models.FileField(_("Datei"), upload_to="reports/%Y/%m/", blank=True)
+    # Private storage with random names: only report_download serves it, after the permission check.
+    file = models.FileField(_("Datei"), upload_to=RandomName("reports", ("pdf",)), storage=private_storage, blank=True)
     error = models.TextField(_("Fehler"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     # Identifies the run that owns the row while it is running; a late duplicate run cannot overwrite it.
@@ -323,6 +587,8 @@ class ReportJob(models.Model):
     )
     created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestartet"), null=True, blank=True)
+    # Running: written every REPORT_JOB_HEARTBEAT_SECONDS by the run; queued: when the task was last published.
+    heartbeat_at = models.DateTimeField(_("letztes Lebenszeichen"), null=True, blank=True)
     finished_at = models.DateTimeField(_("beendet"), null=True, blank=True)
     timings = models.JSONField(_("Zeiten (s)"), default=dict, blank=True)
 
@@ -341,7 +607,12 @@ class ReportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        """No run is working on the job (the page stops polling): done, failed, or stalled."""
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.STALLED)
+
+    @property
+    def is_retryable(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.STALLED)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -352,3 +623,168 @@ class ReportJob(models.Model):
     @staticmethod
     def new_run_token() -> uuid.UUID:
         return uuid.uuid4()
+
+
+# --- decisions and council documents (modelled on OParl 1.1, ADR 0012) ----------------------------------------
+
+
+class OParlObject(models.Model):
+    """Fields every imported OParl object has: its id (a URL, the key for upserts), its web page and its
+    modification time in the source system."""
+
+    oparl_id = models.URLField(_("OParl-ID"), max_length=500, unique=True)
+    name = models.CharField(_("Name"), max_length=500, blank=True)
+    web = models.URLField(_("Webseite"), max_length=500, blank=True)
+    modified = models.DateTimeField(_("geändert (Quelle)"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("importiert am"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name or self.oparl_id
+
+
+class Body(OParlObject):
+    """oparl:Body — a municipality with a council information system (e.g. Landeshauptstadt Hannover)."""
+
+    short_name = models.CharField(_("Kurzname"), max_length=200, blank=True)
+    website = models.URLField(_("Website"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Körperschaft (OParl)")
+        verbose_name_plural = _("Körperschaften (OParl)")
+        ordering = ["name"]
+
+
+class Meeting(OParlObject):
+    """oparl:Meeting — a session of the Rat, a Stadtbezirksrat or a committee."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("Körperschaft"), null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    start = models.DateTimeField(_("Beginn"), null=True, blank=True)
+    end = models.DateTimeField(_("Ende"), null=True, blank=True)
+    cancelled = models.BooleanField(_("abgesagt"), default=False)
+
+    class Meta:
+        verbose_name = _("Sitzung (OParl)")
+        verbose_name_plural = _("Sitzungen (OParl)")
+        ordering = ["-start", "pk"]
+
+
+class Paper(OParlObject):
+    """oparl:Paper — a Drucksache; `reference` is its number, by which recommendations are linked."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("Körperschaft"), null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+    )
+    reference = models.CharField(_("Drucksachennummer"), max_length=60, blank=True, db_index=True)
+    date = models.DateField(_("Datum"), null=True, blank=True)
+    paper_type = models.CharField(_("Art"), max_length=200, blank=True)
+    main_file_url = models.URLField(_("Hauptdokument"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("Drucksache (OParl)")
+        verbose_name_plural = _("Drucksachen (OParl)")
+        ordering = ["-date", "reference"]
+
+    @property
+    def link(self) -> str:
+        return self.web or self.main_file_url or ""
+
+
+class AgendaItem(OParlObject):
+    """oparl:AgendaItem — an item of a meeting's agenda; `result` says what was decided."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("Sitzung"), null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    paper = models.ForeignKey(
+        Paper,
+        verbose_name=_("Drucksache"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+    )
+    number = models.CharField(_("Nummer"), max_length=50, blank=True)
+    public = models.BooleanField(_("öffentlich"), default=True)
+    result = models.CharField(_("Ergebnis"), max_length=300, blank=True)
+    resolution_text = models.TextField(_("Beschlusstext"), blank=True)
+
+    class Meta:
+        verbose_name = _("Tagesordnungspunkt (OParl)")
+        verbose_name_plural = _("Tagesordnungspunkte (OParl)")
+        ordering = ["meeting", "number", "pk"]
+
+
+class Decision(TimeStampedModel):
+    """How a recommendation was decided ("Beschlossen" or "Verworfen"): the deciding body, the date and the
+    reference (Drucksache number and link). Recorded by `decision_record` together with the status change."""
+
+    class BodyKind(models.TextChoices):
+        BEZIRKSRAT = "bezirksrat", _("Stadtbezirksrat")
+        RAT = "rat", _("Rat der Landeshauptstadt")
+        VERWALTUNGSVORSTAND = "verwaltungsvorstand", _("Verwaltungsvorstand")
+        FACHTEAM = "fachteam", _("Fachteam Beteiligung")
+
+    # Councils decide on a Drucksache, which has a public link; internal bodies may have none.
+    COUNCILS = (BodyKind.BEZIRKSRAT, BodyKind.RAT)
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("Beschlossen")
+        REJECTED = "rejected", _("Verworfen")
+
+    recommendation = models.OneToOneField(
+        Recommendation, verbose_name=_("Empfehlung"), on_delete=models.CASCADE, related_name="decision"
+    )
+    outcome = models.CharField(_("Ergebnis"), max_length=10, choices=Outcome.choices)
+    body_kind = models.CharField(_("beschließendes Gremium"), max_length=20, choices=BodyKind.choices)
+    body_name = models.CharField(
+        _("Name des Gremiums"), max_length=200, help_text=_("z. B. Stadtbezirksrat Linden-Limmer")
+    )
+    decided_on = models.DateField(_("Datum des Beschlusses"))
+    reference = models.CharField(_("Drucksache / Aktenzeichen"), max_length=60)
+    url = models.URLField(_("Link zur Drucksache"), max_length=500, blank=True)
+    paper = models.ForeignKey(
+        Paper,
+        verbose_name=_("Drucksache (OParl)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("Sitzung (OParl)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erfasst von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Beschluss")
+        verbose_name_plural = _("Beschlüsse")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reference=""), name="decision_has_reference"),
+            models.CheckConstraint(
+                condition=~Q(body_kind__in=["bezirksrat", "rat"]) | ~Q(url=""), name="decision_council_has_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_name}, {self.decided_on:%d.%m.%Y} ({self.reference})"
+
+    @property
+    def link(self) -> str:
+        return self.url or (self.paper.link if self.paper_id and self.paper else "")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from districts.models import District
 from reflections.models import Insight, Reflection
@@ -56,7 +57,7 @@ def tracker_list(*, user, filters: TrackerFilters, public_only: bool = False) ->
     if filters.q:
         queryset = queryset.filter(Q(title__icontains=filters.q) | Q(text__icontains=filters.q))
     return (
-        queryset.select_related("field")
+        queryset.select_related("field", "owner_unit")
         .prefetch_related(Prefetch("districts", queryset=District.objects.order_by("number")))
         .annotate(
             workshop_count=Count("workshops", distinct=True),
@@ -116,7 +117,7 @@ def recommendation_detail(*, slug: str, user) -> Recommendation | None:
     """One recommendation with everything its page shows, or None when it does not exist or is not visible."""
     return (
         recommendations_visible_to(user=user)
-        .select_related("field", "created_by")
+        .select_related("field", "created_by", "owner_unit", "council_paper", "decision", "decision__paper")
         .prefetch_related(
             Prefetch("districts", queryset=District.objects.order_by("number")),
             "milestones",
@@ -154,7 +155,7 @@ def evidence_trail(*, recommendation: Recommendation) -> dict:
         .order_by("starts_at")
     )
     insights = list(
-        recommendation.insights.filter(reflection__status=Reflection.Status.SUBMITTED)
+        recommendation.insights.filter(reflection__status=Reflection.Status.SUBMITTED, public=True)
         .select_related("reflection__workshop__district")
         .order_by("reflection__workshop__starts_at", "order", "pk")
     )
@@ -253,7 +254,7 @@ def report_jobs_for(*, user, all_jobs: bool = False) -> QuerySet[ReportJob]:
 
 def workshops_for_reports(*, user) -> QuerySet[Workshop]:
     """Workshops whose documentation the user may request: the Fachteam all, district staff their districts'."""
-    from workshops.rules import workshops_for_user
+    from workshops.selectors import workshops_for_user
 
     return (
         workshops_for_user(user, Workshop.objects.exclude(status=Workshop.Status.DRAFT))
@@ -266,3 +267,132 @@ def districts_for_reports(*, user) -> QuerySet[District]:
     if user.has_perm("recommendations.change_reportjob"):
         return District.objects.order_by("number")
     return user.districts.order_by("number")
+
+
+# --- follow-through (issue 13) ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FollowUp:
+    commitments: list
+    recommendations: list
+    overdue_commitments: list
+    overdue_recommendations: list
+
+
+def _commitments_prefetched(queryset):
+    from reflections.models import CommitmentMilestone
+
+    return queryset.select_related("workshop", "workshop__district", "unit").prefetch_related(
+        "owners", Prefetch("milestones", queryset=CommitmentMilestone.objects.order_by("due_date", "pk"))
+    )
+
+
+def _recommendations_prefetched(queryset):
+    return queryset.select_related("field", "owner_unit").prefetch_related("owners", "milestones")
+
+
+def followup_for(*, user, today=None) -> FollowUp:
+    """The owners' workspace: what the user answers for (open first, by due date); for the Fachteam also
+    every overdue item. A constant number of queries."""
+    from reflections.models import Commitment
+
+    commitments = _commitments_prefetched(Commitment.objects.owned_by(user)).order_by(
+        "status", F("due_date").asc(nulls_last=True), "pk"
+    )
+    recommendations = _recommendations_prefetched(Recommendation.objects.public().owned_by(user)).order_by(
+        "status", F("due_date").asc(nulls_last=True), "pk"
+    )
+    overdue_c: list = []
+    overdue_r: list = []
+    if user.has_perm("recommendations.assign_owners"):
+        overdue_c = list(_commitments_prefetched(Commitment.objects.overdue(today=today)).order_by("due_date", "pk"))
+        overdue_r = list(
+            _recommendations_prefetched(Recommendation.objects.overdue(today=today)).order_by("due_date", "pk")
+        )
+    return FollowUp(list(commitments), list(recommendations), overdue_c, overdue_r)
+
+
+def overdue_in_district(*, district, today=None) -> tuple[list, list]:
+    """Public overdue recommendations whose scope names the district (or city-wide ones are left out: they
+    belong to the city page) and public overdue commitments of the district's workshops."""
+    from reflections.models import Commitment
+
+    recommendations = list(
+        Recommendation.objects.overdue(today=today)
+        .filter(Q(districts=district) | Q(workshops__district=district))
+        .distinct()
+        .select_related("owner_unit")
+        .order_by("due_date", "pk")
+    )
+    commitments = list(
+        Commitment.objects.public()
+        .overdue(today=today)
+        .filter(workshop__district=district, workshop__status__in=["held", "documented"])
+        .select_related("workshop", "unit")
+        .order_by("due_date", "pk")
+    )
+    return recommendations, commitments
+
+
+def overdue_counts(*, district=None, today=None) -> dict[str, int]:
+    from reflections.models import Commitment
+
+    recommendations = Recommendation.objects.overdue(today=today)
+    commitments = Commitment.objects.overdue(today=today)
+    if district is not None:
+        recommendations = recommendations.filter(Q(districts=district) | Q(workshops__district=district)).distinct()
+        commitments = commitments.filter(workshop__district=district)
+    return {"recommendations": recommendations.count(), "commitments": commitments.count()}
+
+
+def commitments_for(*, recommendation: Recommendation) -> list:
+    """Public commitments made in the workshops the recommendation came from (its evidence), with owners."""
+    from reflections.models import Commitment
+
+    return list(
+        Commitment.objects.public()
+        .filter(workshop__in=recommendation.workshops.all())
+        .select_related("workshop", "unit")
+        .order_by("workshop__starts_at", "order", "pk")
+    )
+
+
+def consultation_contributions(*, consultation) -> list:
+    """The contributions of a consultation with author, response and the version that took them up (one query)."""
+    from .models import Contribution
+
+    return list(
+        Contribution.objects.filter(consultation=consultation)
+        .select_related("author", "response", "response__version")
+        .order_by("paragraph", "created_at", "pk")
+    )
+
+
+def proposals_for(*, user, all_proposals: bool = False):
+    """Open proposals for the Fachteam (`all_proposals`), else the user's own."""
+    from .models import Proposal
+
+    rows = Proposal.objects.select_related("field", "proposed_by", "recommendation")
+    if all_proposals:
+        return rows.filter(status=Proposal.Status.OPEN)
+    return rows.filter(proposed_by_id=user.pk)
+
+
+def responses_by_version(*, recommendation: Recommendation) -> dict[int, list]:
+    """The documented responses per version that took contributions up (one query): which suggestion led to
+    which change. Moderated (hidden) contributions are left out."""
+    from .models import ContributionResponse
+
+    result: dict[int, list] = defaultdict(list)
+    rows = (
+        ContributionResponse.objects.filter(
+            version__recommendation=recommendation, contribution__hidden_at__isnull=True
+        )
+        .select_related("contribution")
+        .order_by("contribution__paragraph", "contribution__created_at", "pk")
+    )
+    for response in rows:
+        if response.version_id is not None:
+            result[response.version_id].append(response)
+    return dict(result)

@@ -6,28 +6,38 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Iterable
-from datetime import date
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import ApplicationError, NotAllowed
-from core.services import mail_enqueue
+from core.links import absolute_path, absolute_url
+from core.models import AuditLog
+from core.services import audit_log, mail_enqueue
 
 from .models import (
     Comment,
+    Consultation,
+    Contribution,
+    ContributionResponse,
+    Decision,
     Endorsement,
     FieldOfAction,
     HistoryEntry,
     Milestone,
+    Proposal,
     Recommendation,
     RecommendationVersion,
     ReportJob,
@@ -51,6 +61,26 @@ class TransitionNotAllowed(NotAllowed):
     pass
 
 
+class DecisionRequired(ApplicationError):
+    default_message = gettext_lazy(
+        "Bitte erfassen Sie den Beschluss: beschließendes Gremium, Datum und Drucksache (bei Rat und Stadtbezirksrat "
+        "mit Link)."
+    )
+    default_code = "decision"
+
+
+@dataclass(frozen=True)
+class DecisionData:
+    """The decision behind "Beschlossen" or "Verworfen" (modelled on OParl, ADR 0012)."""
+
+    body_kind: str
+    body_name: str
+    decided_on: date
+    reference: str
+    url: str = ""
+    paper_id: int | None = None
+
+
 class CommentsClosed(NotAllowed):
     pass
 
@@ -62,7 +92,7 @@ class ReportJobNotRetryable(NotAllowed):
 # --- recommendations --------------------------------------------------------------------------------------
 
 
-RESERVED_SLUGS = {"mitwirken", "neu", "export-csv", "export-xlsx"}
+RESERVED_SLUGS = {"mitwirken", "neu", "export-csv", "export-xlsx", "vorschlagen", "vorschlaege"}
 
 
 def _unique_slug(title: str) -> str:
@@ -249,12 +279,15 @@ def recommendation_transition(
     note: str = "",
     reason: str = "",
     notify: bool = True,
+    decision: DecisionData | None = None,
 ) -> Recommendation:
     """Move a recommendation to another status, if the transition is allowed (Recommendation.TRANSITIONS).
 
-    Verworfen needs a reason. The change is kept in the history, and people who registered for a linked
-    workshop and asked for status updates get a mail (once per recommendation, status and address);
-    `notify=False` only for bulk and demo data."""
+    Beschlossen and Verworfen need the decision (`decision`: body, date, reference; a council's decision
+    also its link), recorded as the recommendation's Decision. Verworfen needs a public reason. The change is
+    kept in the history and the audit log, and people who registered for a linked workshop and asked for
+    status updates get a mail (once per recommendation, status and address); `notify=False` only for bulk
+    and demo data."""
     by = _user(by)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     from_status = recommendation.status
@@ -268,6 +301,10 @@ def recommendation_transition(
     reason = (reason or "").strip()
     if to_status == Status.REJECTED and not reason:
         raise ReasonRequired()
+    if to_status == Status.ADOPTED:
+        check_ready_for_adoption(recommendation=recommendation)
+    if to_status in Recommendation.DECIDED:
+        _validate_decision(decision)
     recommendation.status = to_status
     recommendation.status_changed_at = timezone.now()
     if to_status == Status.REJECTED:
@@ -284,6 +321,14 @@ def recommendation_transition(
         note="\n\n".join(part for part in (note.strip(), reason) if part),
         from_status=from_status,
         to_status=to_status,
+    )
+    if to_status in Recommendation.DECIDED and decision is not None:
+        _decision_save(recommendation=recommendation, outcome=to_status, data=decision, by=by)
+    audit_log(
+        actor=by,
+        action="recommendation.status",
+        obj=recommendation,
+        details={"from": from_status, "to": to_status},
     )
     if notify and to_status != Status.DRAFT:
         _notify_status_change(recommendation=recommendation, note=note.strip(), reason=reason)
@@ -315,7 +360,7 @@ def status_update_recipients(*, recommendation: Recommendation) -> list[tuple[st
 
 def _notify_status_change(*, recommendation: Recommendation, note: str, reason: str) -> int:
     sent = 0
-    url = settings.SITE_URL + recommendation.get_absolute_url()
+    url = absolute_path(recommendation.get_absolute_url())
     for email, name in status_update_recipients(recommendation=recommendation):
         digest = hashlib.sha256(email.encode()).hexdigest()[:40]
         mail = mail_enqueue(
@@ -390,6 +435,250 @@ def milestone_complete(*, milestone: Milestone, done_on: date | None = None, by=
     return milestone
 
 
+@transaction.atomic
+def milestone_update(
+    *, milestone: Milestone, title: str, due_date: date | None = None, order: int | None = None, by=None
+) -> Milestone:
+    """Change a milestone's title, due date or position; a change of title or date is kept in the history.
+
+    Writes only the fields it changes; reaching a milestone goes through `milestone_complete`."""
+    changes: dict[str, object] = {"title": title.strip(), "due_date": due_date}
+    if order is not None:
+        changes["order"] = order
+    changed = [name for name, value in changes.items() if getattr(milestone, name) != value]
+    if not changed:
+        return milestone
+    previous_title = milestone.title
+    for name in changed:
+        setattr(milestone, name, changes[name])
+    milestone.save(update_fields=changed)
+    if set(changed) - {"order"}:
+        _history(
+            recommendation=milestone.recommendation,
+            kind=HistoryEntry.Kind.MILESTONE,
+            by=_user(by),
+            note=_("Meilenstein geändert: %(title)s") % {"title": milestone.title}
+            + (f" ({previous_title})" if previous_title != milestone.title else ""),
+        )
+    return milestone
+
+
+@transaction.atomic
+def milestone_remove(*, milestone: Milestone, by=None) -> None:
+    """Delete a milestone and record the removal in the history."""
+    _history(
+        recommendation=milestone.recommendation,
+        kind=HistoryEntry.Kind.MILESTONE,
+        by=_user(by),
+        note=_("Meilenstein entfernt: %(title)s") % {"title": milestone.title},
+    )
+    milestone.delete()
+
+
+# --- decisions ------------------------------------------------------------------------------------------------
+
+
+def _validate_decision(decision: DecisionData | None) -> None:
+    if decision is None:
+        raise DecisionRequired()
+    if decision.body_kind not in Decision.BodyKind.values:
+        raise DecisionRequired()
+    if not decision.body_name.strip() or not decision.reference.strip() or decision.decided_on is None:
+        raise DecisionRequired()
+    if decision.body_kind in Decision.COUNCILS and not decision.url.strip():
+        raise DecisionRequired()
+    if decision.url and not decision.url.strip().lower().startswith(("https://", "http://")):
+        raise DecisionRequired(_("Der Link zur Drucksache muss mit http:// oder https:// beginnen."))
+
+
+def _decision_save(*, recommendation: Recommendation, outcome: str, data: DecisionData, by) -> Decision:
+    from .models import Paper
+
+    reference = data.reference.strip()
+    paper = Paper.objects.filter(pk=data.paper_id).first() if data.paper_id else None
+    if paper is None:
+        paper = Paper.objects.filter(reference=reference).order_by("-date", "-pk").first()
+    decision, _created = Decision.objects.update_or_create(
+        recommendation=recommendation,
+        defaults={
+            "outcome": outcome,
+            "body_kind": data.body_kind,
+            "body_name": data.body_name.strip(),
+            "decided_on": data.decided_on,
+            "reference": reference,
+            "url": data.url.strip() or (paper.link if paper else ""),
+            "paper": paper,
+            "recorded_by": by,
+        },
+    )
+    _history(
+        recommendation=recommendation,
+        kind=HistoryEntry.Kind.DECISION,
+        by=by,
+        note=_("%(outcome)s: %(body)s am %(date)s, Drucksache %(reference)s")
+        % {
+            "outcome": decision.get_outcome_display(),
+            "body": decision.body_name,
+            "date": f"{decision.decided_on:%d.%m.%Y}",
+            "reference": decision.reference,
+        },
+    )
+    if not recommendation.council_reference:
+        recommendation.council_reference = reference
+        recommendation.council_paper = paper
+        recommendation.save(update_fields=["council_reference", "council_paper", "updated_at"])
+    return decision
+
+
+# --- owners -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_assign(
+    *, recommendation: Recommendation, unit, owners: list, by=None, note: str = ""
+) -> Recommendation:
+    """Name the responsible unit and people (the Fachteam; e.g. when an owner left the city). History,
+    milestones and statement stay; only who answers for the recommendation changes."""
+    by = _user(by)
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    old_ids = set(recommendation.owners.values_list("pk", flat=True))
+    new_ids = {user.pk for user in owners}
+    if recommendation.owner_unit_id == (unit.pk if unit else None) and old_ids == new_ids:
+        return recommendation
+    recommendation.owner_unit = unit
+    if unit is not None and not recommendation.responsible_unit:
+        recommendation.responsible_unit = unit.name
+    recommendation.save(update_fields=["owner_unit", "responsible_unit", "updated_at"])
+    recommendation.owners.set(owners)
+    names = ", ".join(sorted(str(user) for user in owners)) or "–"
+    _history(
+        recommendation=recommendation,
+        kind=HistoryEntry.Kind.OWNERS,
+        by=by,
+        note=(_("zuständig: %(unit)s; verantwortlich: %(names)s") % {"unit": unit or "–", "names": names})
+        + (f" – {note}" if note else ""),
+    )
+    audit_log(
+        actor=by,
+        action="recommendation.assign",
+        obj=recommendation,
+        details={"unit": unit.pk if unit else None, "owners": sorted(new_ids), "previous_owners": sorted(old_ids)},
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_set_statement(*, recommendation: Recommendation, statement: str, by=None) -> Recommendation:
+    """The owners' public statement (Stellungnahme) on the recommendation; kept in the history."""
+    by = _user(by)
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    statement = (statement or "").strip()
+    if statement == recommendation.statement:
+        return recommendation
+    recommendation.statement = statement
+    recommendation.save(update_fields=["statement", "updated_at"])
+    _history(recommendation=recommendation, kind=HistoryEntry.Kind.STATEMENT, by=by, note=statement)
+    audit_log(actor=by, action="recommendation.statement", obj=recommendation)
+    return recommendation
+
+
+def due_date_in_past(due_date: date | None, *, today: date | None = None) -> bool:
+    """A due date before today: allowed (an old promise is entered late), but the form warns."""
+    return due_date is not None and due_date < (today or timezone.localdate())
+
+
+# --- reminders and escalation -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    before: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+
+def _owner_addresses(obj) -> list[tuple[str, str]]:
+    """(email, name) of the people who answer for a commitment or recommendation: the named owners (active
+    accounts) and the unit's functional mailbox; one entry per address."""
+    seen: dict[str, str] = {}
+    for user in obj.owners.all():
+        if user.is_active and user.email:
+            seen.setdefault(user.email.strip().lower(), str(user))
+    unit = obj.unit if hasattr(obj, "unit") else obj.owner_unit
+    if unit is not None and unit.email:
+        seen.setdefault(unit.email.strip().lower(), unit.name)
+    return list(seen.items())
+
+
+def _followup_items(*, today: date, horizon: date):
+    """Commitments and recommendations in follow-up with a due date up to `horizon`, with their owners."""
+    from reflections.models import Commitment
+
+    commitments = (
+        Commitment.objects.open()
+        .filter(due_date__isnull=False, due_date__lte=horizon)
+        .select_related("unit", "workshop")
+        .prefetch_related("owners")
+    )
+    recommendations = (
+        Recommendation.objects.in_follow_up()
+        .filter(due_date__isnull=False, due_date__lte=horizon)
+        .select_related("owner_unit")
+        .prefetch_related("owners")
+    )
+    for commitment in commitments:
+        yield "commitment", commitment, commitment.what[:120], absolute_url("recommendations:followup")
+    for recommendation in recommendations:
+        yield (
+            "recommendation",
+            recommendation,
+            recommendation.title,
+            absolute_path(recommendation.get_absolute_url()),
+        )
+
+
+def followup_reminders_send(*, now: datetime | None = None) -> ReminderResult:
+    """Remind owners of commitments and recommendations before the due date (FOLLOWUP_REMIND_DAYS_BEFORE), tell
+    them once it has passed, and escalate to the Fachteam (FACHTEAM_EMAIL) FOLLOWUP_ESCALATE_DAYS_AFTER days
+    after it. Every mail goes through the outbox with a dedupe key naming item, stage, due date and address:
+    a second run (a restart, a retry) sends nothing twice, a moved due date starts over."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    before_days = settings.FOLLOWUP_REMIND_DAYS_BEFORE
+    escalate_days = settings.FOLLOWUP_ESCALATE_DAYS_AFTER
+    result = ReminderResult()
+    for kind, obj, label, url in _followup_items(today=today, horizon=today + timedelta(days=before_days)):
+        due: date = obj.due_date
+        days = (due - today).days
+        stage = "before" if days >= 0 else "overdue"
+        context = {"kind": kind, "label": label, "due": due, "days": abs(days), "url": url, "stage": stage}
+        with transaction.atomic():
+            for email, name in _owner_addresses(obj):
+                digest = hashlib.sha256(email.encode()).hexdigest()[:24]
+                mail = mail_enqueue(
+                    to=email,
+                    template="recommendations/mail/followup_reminder",
+                    context={**context, "name": name},
+                    dedupe_key=f"followup:{kind}:{obj.pk}:{stage}:{due.isoformat()}:{digest}",
+                    topic="followup_reminder",
+                )
+                if mail is not None:
+                    if stage == "before":
+                        result.before += 1
+                    else:
+                        result.overdue += 1
+            if days <= -escalate_days:
+                mail = mail_enqueue(
+                    to=settings.FACHTEAM_EMAIL,
+                    template="recommendations/mail/followup_escalation",
+                    context={**context, "owners": [name for _email, name in _owner_addresses(obj)]},
+                    dedupe_key=f"followup:{kind}:{obj.pk}:escalate:{due.isoformat()}",
+                    topic="followup_escalation",
+                )
+                result.escalated += mail is not None
+    return result
+
+
 # --- co-creation ------------------------------------------------------------------------------------------
 
 
@@ -408,6 +697,18 @@ def comment_add(*, recommendation: Recommendation, author, text: str) -> Comment
     if not text:
         raise ApplicationError(_("Bitte schreiben Sie einen Kommentar."), code="empty")
     return Comment.objects.create(recommendation=recommendation, author=_user(author), text=text[:4000])
+
+
+@transaction.atomic
+def comment_remove(*, comment: Comment, by=None) -> None:
+    """Remove a comment (moderation by the Fachteam); the removal is audited, the text is not kept."""
+    audit_log(
+        actor=_user(by),
+        action=AuditLog.Action.OBJECT_DELETE,
+        obj=comment,
+        details={"recommendation": comment.recommendation_id},
+    )
+    comment.delete()
 
 
 @transaction.atomic
@@ -434,13 +735,395 @@ def endorsement_remove(*, recommendation: Recommendation, user) -> bool:
     return bool(deleted)
 
 
+# --- proposals and consultations (issue 12) --------------------------------------------------------------
+
+
+class ConsultationClosed(NotAllowed):
+    """A contribution outside the consultation window, or by someone not invited."""
+
+
+class ResponsesMissing(NotAllowed):
+    """Adoption refused: the consultation is still running or contributions lack a documented response."""
+
+
+class ProposalAlreadyAnswered(NotAllowed):
+    pass
+
+
+def _role_of(user) -> str:
+    from accounts.roles import Role, user_role_names
+
+    names = user_role_names(user)
+    for role in (Role.POLITIK, Role.FACHBEREICH, Role.BEZIRKSMANAGEMENT, Role.NETZWERK, Role.MODERATION, Role.FACHTEAM):
+        if role.value in names:
+            return role.value
+    return ""
+
+
+def _default_invited_roles() -> list[str]:
+    from accounts.roles import Role
+
+    return [role.value for role in Role]
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """The paragraphs of a recommendation's text (blank-line separated), as the detail page numbers them."""
+    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+@transaction.atomic
+def proposal_create(*, title: str, text: str, field: FieldOfAction, by, rationale: str = "") -> Proposal:
+    """Anyone involved (staff roles, Politik, Fachbereiche, the network) proposes a recommendation."""
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title or not text:
+        raise ApplicationError(_("Bitte geben Sie einen Titel und den Vorschlag an."), code="empty")
+    proposal = Proposal.objects.create(
+        title=title[:200], text=text[:8000], rationale=(rationale or "").strip()[:8000], field=field, proposed_by=by
+    )
+    audit_log(actor=_user(by), action="recommendation_proposal.create", obj=proposal)
+    return proposal
+
+
+def _notify_proposer(proposal: Proposal) -> None:
+    author = proposal.proposed_by
+    if author is None or not author.email:
+        return
+    url = absolute_path(proposal.recommendation.get_absolute_url() if proposal.recommendation else "/empfehlungen/")
+    mail_enqueue(
+        to=author.email,
+        template="recommendations/mail/proposal_answered",
+        context={
+            "name": author.get_full_name(),
+            "proposal": proposal,
+            "status": proposal.get_status_display(),
+            "url": url,
+        },
+        dedupe_key=f"proposal-answered:{proposal.pk}",
+        topic="recommendation_proposal",
+    )
+
+
+@transaction.atomic
+def proposal_accept(
+    *, proposal: Proposal, by, addressee: str = Recommendation.Addressee.FACHTEAM, note: str = ""
+) -> Recommendation:
+    """The Fachteam accepts a proposal into drafting: a draft recommendation (city-wide until the scope is set)."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.OPEN:
+        raise ProposalAlreadyAnswered(_("Dieser Vorschlag wurde bereits beantwortet."))
+    recommendation = recommendation_create(
+        title=proposal.title,
+        text=proposal.text,
+        rationale=proposal.rationale,
+        field=proposal.field,
+        addressee=addressee,
+        city_wide=True,
+        by=by,
+        note=note or _("aus einem Vorschlag übernommen"),
+    )
+    proposal.status = Proposal.Status.ACCEPTED
+    proposal.answer = (note or "").strip()
+    proposal.answered_by = _user(by)
+    proposal.answered_at = timezone.now()
+    proposal.recommendation = recommendation
+    proposal.save(update_fields=["status", "answer", "answered_by", "answered_at", "recommendation", "updated_at"])
+    audit_log(
+        actor=_user(by),
+        action="recommendation_proposal.accept",
+        obj=proposal,
+        details={"recommendation": recommendation.pk},
+    )
+    _notify_proposer(proposal)
+    return recommendation
+
+
+@transaction.atomic
+def proposal_decline(*, proposal: Proposal, by, reason: str) -> Proposal:
+    """The Fachteam answers a proposal it does not take up, with a reason the proposer receives."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Bitte begründen Sie, warum der Vorschlag nicht übernommen wird."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.OPEN:
+        raise ProposalAlreadyAnswered(_("Dieser Vorschlag wurde bereits beantwortet."))
+    proposal.status = Proposal.Status.DECLINED
+    proposal.answer = reason[:8000]
+    proposal.answered_by = _user(by)
+    proposal.answered_at = timezone.now()
+    proposal.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
+    audit_log(actor=_user(by), action="recommendation_proposal.decline", obj=proposal)
+    _notify_proposer(proposal)
+    return proposal
+
+
+@transaction.atomic
+def consultation_open(
+    *,
+    recommendation: Recommendation,
+    starts_at: datetime,
+    ends_at: datetime,
+    by=None,
+    invited_roles: Iterable[str] | None = None,
+) -> Consultation:
+    """Put a draft into consultation on its current version, from `starts_at` to `ends_at` (status
+    "In Abstimmung"). Invited roles (accounts.roles.Role values) contribute inside the window only."""
+    if ends_at <= starts_at:
+        raise ApplicationError(_("Das Ende der Konsultation muss nach ihrem Beginn liegen."), code="window")
+    if recommendation.status != Status.DRAFT:
+        raise TransitionNotAllowed(_("Nur ein Entwurf kann in die Konsultation gehen."))
+    roles = list(invited_roles) if invited_roles is not None else _default_invited_roles()
+    version = recommendation.versions.order_by("-number").first()
+    consultation = Consultation.objects.create(
+        recommendation=recommendation,
+        version=version,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        invited_roles=roles,
+        created_by=_user(by),
+    )
+    recommendation_transition(
+        recommendation=recommendation,
+        to_status=Status.CONSULTATION,
+        by=by,
+        note=_("Konsultation vom %(start)s bis %(end)s")
+        % {
+            "start": timezone.localtime(starts_at).strftime("%d.%m.%Y"),
+            "end": timezone.localtime(ends_at).strftime("%d.%m.%Y"),
+        },
+    )
+    audit_log(
+        actor=_user(by), action="consultation.open", obj=consultation, details={"recommendation": recommendation.pk}
+    )
+    return consultation
+
+
+def current_consultation(recommendation: Recommendation) -> Consultation | None:
+    """The newest consultation of the recommendation (None if there was none)."""
+    return recommendation.consultations.order_by("-starts_at", "-pk").first()
+
+
+def may_contribute(*, consultation: Consultation, user, now: datetime | None = None) -> bool:
+    """Invited role (or the Fachteam) and inside the window."""
+    from accounts.roles import user_is_fachteam, user_role_names
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not consultation.is_open_at(now or timezone.now()):
+        return False
+    return user_is_fachteam(user) or bool(user_role_names(user) & set(consultation.invited_roles))
+
+
+@transaction.atomic
+def contribution_add(
+    *,
+    consultation: Consultation,
+    author,
+    kind: str = Contribution.Kind.COMMENT,
+    text: str = "",
+    paragraph: int | None = None,
+    suggested_wording: str = "",
+    now: datetime | None = None,
+) -> Contribution:
+    """An invited person comments on the whole text or one paragraph, suggests wording or endorses — only
+    while the consultation runs. A second endorsement by the same person changes nothing."""
+    now = now or timezone.now()
+    consultation = Consultation.objects.select_related("version").get(pk=consultation.pk)
+    if not consultation.is_open_at(now):
+        raise ConsultationClosed(
+            _("Beiträge sind nur während der Konsultation möglich (%(start)s bis %(end)s).")
+            % {
+                "start": timezone.localtime(consultation.starts_at).strftime("%d.%m.%Y %H:%M"),
+                "end": timezone.localtime(consultation.ends_at).strftime("%d.%m.%Y %H:%M"),
+            }
+        )
+    if not may_contribute(consultation=consultation, user=author, now=now):
+        raise ConsultationClosed(_("Ihre Rolle ist zu dieser Konsultation nicht eingeladen."))
+    if kind not in Contribution.Kind.values:
+        raise ApplicationError(_("Unbekannte Art des Beitrags."), code="kind")
+    text, suggested_wording = (text or "").strip(), (suggested_wording or "").strip()
+    if kind == Contribution.Kind.COMMENT and not text:
+        raise ApplicationError(_("Bitte schreiben Sie einen Kommentar."), code="empty")
+    if kind == Contribution.Kind.SUGGESTION and not suggested_wording:
+        raise ApplicationError(_("Bitte geben Sie die vorgeschlagene Formulierung an."), code="empty")
+    paragraph_text = ""
+    if paragraph is not None and kind != Contribution.Kind.ENDORSEMENT:
+        source = consultation.version.text if consultation.version else consultation.recommendation.text
+        parts = paragraphs_of(source)
+        if not 1 <= paragraph <= len(parts):
+            raise ApplicationError(_("Diesen Absatz gibt es nicht."), code="paragraph")
+        paragraph_text = parts[paragraph - 1]
+    else:
+        paragraph = None
+    if kind == Contribution.Kind.ENDORSEMENT:
+        existing = Contribution.objects.filter(consultation=consultation, author=author, kind=kind).first()
+        if existing:
+            return existing
+    return Contribution.objects.create(
+        consultation=consultation,
+        author=author,
+        author_organisation=(author.organisation or "")[:200],
+        author_role=_role_of(author),
+        kind=kind,
+        paragraph=paragraph,
+        paragraph_text=paragraph_text,
+        text=text[:4000],
+        suggested_wording=suggested_wording[:4000],
+    )
+
+
+@transaction.atomic
+def contribution_update(*, contribution: Contribution, by, text: str, now: datetime | None = None) -> Contribution:
+    """The author edits their contribution while the consultation runs (refused after the end)."""
+    now = now or timezone.now()
+    if contribution.author_id is None or by is None or contribution.author_id != by.pk:
+        raise NotAllowed(_("Nur die Verfasser*in kann einen Beitrag ändern."))
+    if not contribution.consultation.is_open_at(now):
+        raise ConsultationClosed(_("Die Konsultation ist beendet; Beiträge können nicht mehr geändert werden."))
+    field = "suggested_wording" if contribution.kind == Contribution.Kind.SUGGESTION else "text"
+    setattr(contribution, field, (text or "").strip()[:4000])
+    contribution.save(update_fields=[field, "updated_at"])
+    return contribution
+
+
+@transaction.atomic
+def contribution_respond(
+    *, contribution: Contribution, outcome: str, reason: str, by, now: datetime | None = None
+) -> ContributionResponse:
+    """The Fachteam documents its answer to a contribution after the consultation ended (taken up / partly /
+    not, with a reason). Audited; the contributor is told by mail (once per contribution)."""
+    now = now or timezone.now()
+    consultation = contribution.consultation
+    if not consultation.has_ended_at(now):
+        raise NotAllowed(_("Antworten sind erst nach dem Ende der Konsultation möglich."))
+    if not contribution.needs_response:
+        raise NotAllowed(_("Unterstützungen brauchen keine Antwort."))
+    if outcome not in ContributionResponse.Outcome.values:
+        raise ApplicationError(_("Bitte wählen Sie, ob der Beitrag übernommen wurde."), code="outcome")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Bitte begründen Sie die Antwort auf den Beitrag."))
+    recommendation = consultation.recommendation
+    newest = recommendation.versions.order_by("-number").first()
+    consulted_number = consultation.version.number if consultation.version else 0
+    version = newest if newest is not None and newest.number > consulted_number else None
+    response, _created = ContributionResponse.objects.update_or_create(
+        contribution=contribution,
+        defaults={
+            "outcome": outcome,
+            "reason": reason[:4000],
+            "version": version,
+            "responded_by": _user(by),
+            "responded_at": now,
+        },
+    )
+    audit_log(
+        actor=_user(by),
+        action="consultation.response",
+        obj=contribution,
+        details={"outcome": outcome, "recommendation": recommendation.pk},
+    )
+    author = contribution.author
+    if author is not None and author.email:
+        mail_enqueue(
+            to=author.email,
+            template="recommendations/mail/contribution_answered",
+            context={
+                "name": author.get_full_name(),
+                "recommendation": recommendation,
+                "contribution_text": contribution.suggested_wording or contribution.text,
+                "outcome": response.get_outcome_display(),
+                "reason": response.reason,
+                "url": absolute_path(recommendation.get_absolute_url() + "#konsultation"),
+            },
+            dedupe_key=f"contribution-answered:{contribution.pk}",
+            topic="consultation_response",
+        )
+    return response
+
+
+@transaction.atomic
+def contribution_hide(*, contribution: Contribution, reason: str, by) -> Contribution:
+    """The Fachteam hides a contribution that breaks the rules of the consultation (insults, personal data,
+    advertising). It stays stored, the public sees that it was hidden and why, and it needs no response.
+    Audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Bitte geben Sie an, warum der Beitrag ausgeblendet wird."))
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    contribution.hidden_at = timezone.now()
+    contribution.hidden_reason = reason[:300]
+    contribution.hidden_by = _user(by)
+    contribution.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "updated_at"])
+    audit_log(
+        actor=_user(by),
+        action="consultation.contribution_hide",
+        obj=contribution,
+        details={"reason": contribution.hidden_reason, "recommendation": contribution.consultation.recommendation_id},
+    )
+    return contribution
+
+
+@transaction.atomic
+def contribution_unhide(*, contribution: Contribution, by) -> Contribution:
+    """Show a hidden contribution again (audited); it needs a response like any other."""
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.hidden_at is None:
+        return contribution
+    contribution.hidden_at = None
+    contribution.hidden_reason = ""
+    contribution.hidden_by = None
+    contribution.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "updated_at"])
+    audit_log(actor=_user(by), action="consultation.contribution_unhide", obj=contribution, details={})
+    return contribution
+
+
+def contributions_missing_response(consultation: Consultation) -> list[Contribution]:
+    """Comments and suggestions of the consultation that have no documented response yet."""
+    return list(
+        consultation.contributions.filter(
+            kind__in=Contribution.NEEDS_RESPONSE, response__isnull=True, hidden_at__isnull=True
+        )
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def check_ready_for_adoption(*, recommendation: Recommendation, now: datetime | None = None) -> None:
+    """Raise ResponsesMissing while the newest consultation runs or any of its contributions lacks a
+    response; the message names the missing ones."""
+    consultation = current_consultation(recommendation)
+    if consultation is None:
+        return
+    if not consultation.has_ended_at(now or timezone.now()):
+        raise ResponsesMissing(
+            _("Die Konsultation läuft noch bis %(end)s; erst danach kann die Empfehlung beschlossen werden.")
+            % {"end": timezone.localtime(consultation.ends_at).strftime("%d.%m.%Y %H:%M")}
+        )
+    missing = contributions_missing_response(consultation)
+    if missing:
+        names = "; ".join(
+            _("Beitrag #%(pk)s (%(kind)s, %(who)s)")
+            % {
+                "pk": c.pk,
+                "kind": c.get_kind_display(),
+                "who": c.author_organisation or (c.author.get_full_name() if c.author else _("ehemaliges Konto")),
+            }
+            for c in missing
+        )
+        raise ResponsesMissing(
+            _("Vor dem Beschluss braucht jeder Beitrag eine dokumentierte Antwort. Es fehlen Antworten auf: %(list)s")
+            % {"list": names},
+            extra={"missing": [c.pk for c in missing]},
+        )
+
+
 # --- report jobs ------------------------------------------------------------------------------------------
 
 
 def report_job_request(*, kind: str, parameters: dict, by=None) -> ReportJob:
-    """Create a report job (validated parameters) and enqueue it after commit."""
+    """Create a report job (validated parameters) and enqueue it after commit (best-effort: with the broker
+    down the job stays queued and the sweep publishes it again)."""
     from . import reports
-    from .tasks import report_generate
 
     parameters = reports.validate_parameters(kind=kind, parameters=parameters)
     with transaction.atomic():
@@ -449,13 +1132,17 @@ def report_job_request(*, kind: str, parameters: dict, by=None) -> ReportJob:
             parameters=parameters,
             title=reports.report_title(kind=kind, parameters=parameters),
             requested_by=_user(by),
+            heartbeat_at=timezone.now(),
         )
-        transaction.on_commit(lambda: report_generate.delay(job.pk))
+        _enqueue_after_commit(job.pk)
     return job
 
 
 def _claim(job_id: int) -> tuple[ReportJob | None, str | None]:
-    """Lock the row and take it over for this run. Returns (job, token) or (job, None) when there is nothing to do."""
+    """Lock the row and take it over for this run. Returns (job, token) or (job, None) when there is nothing to do.
+
+    A queued or stalled job is claimed; so is a running one whose run stopped sending heartbeats (its worker
+    died and this is the redelivered message)."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status == ReportJob.Status.DONE:
@@ -464,29 +1151,79 @@ def _claim(job_id: int) -> tuple[ReportJob | None, str | None]:
             return job, None  # another run is on it
         if job.status == ReportJob.Status.FAILED:
             return job, None  # only an explicit retry re-runs a failed job
+        if job.status == ReportJob.Status.RUNNING:
+            logger.warning("report job %s: taking over a run without heartbeat since %s", job.pk, job.heartbeat_at)
         token = ReportJob.new_run_token()
+        now = timezone.now()
         job.status = ReportJob.Status.RUNNING
         job.run_token = token
         job.progress = 0
         job.error = ""
         job.attempts += 1
-        job.started_at = timezone.now()
+        job.started_at = now
+        job.heartbeat_at = now
         job.finished_at = None
-        job.save(update_fields=["status", "run_token", "progress", "error", "attempts", "started_at", "finished_at"])
+        job.save(
+            update_fields=[
+                "status",
+                "run_token",
+                "progress",
+                "error",
+                "attempts",
+                "started_at",
+                "heartbeat_at",
+                "finished_at",
+            ]
+        )
         return job, str(token)
 
 
 def _is_stale(job: ReportJob, *, now=None) -> bool:
+    """The run of a running job is dead: no heartbeat for REPORT_JOB_STALE, or beyond the render time limit."""
     now = now or timezone.now()
-    limit = settings.REPORT_JOB_TIME_LIMIT
-    return job.started_at is None or job.started_at < now - limit
+    last_sign = job.heartbeat_at or job.started_at
+    return (
+        last_sign is None
+        or last_sign < now - settings.REPORT_JOB_STALE
+        or (job.started_at is not None and job.started_at < now - settings.REPORT_JOB_TIME_LIMIT)
+    )
 
 
-def report_job_run(*, job_id: int) -> ReportJob | None:
-    """Generate the PDF of a report job: lock and claim the row, render (progress is written as it goes),
-    store the file and mark it done; on any error mark it failed with the error.
+class _Heartbeat:
+    """Writes the job's heartbeat every `interval` seconds from a thread while the run renders (rendering one
+    PDF can take longer than the stale window between two progress steps)."""
 
-    Idempotent: a job that is done (or running in another fresh run) is left alone, so running the task twice
+    def __init__(self, *, job_id: int, token: str, interval: float) -> None:
+        self.job_id, self.token, self.interval = job_id, token, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"report-heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self._stop.wait(self.interval):
+                ReportJob.objects.filter(pk=self.job_id, run_token=self.token).update(heartbeat_at=timezone.now())
+        except Exception:  # a heartbeat that cannot be written only makes the job look stalled sooner
+            logger.warning("report job %s: heartbeat could not be written", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+
+def report_job_run(*, job_id: int, heartbeat_seconds: float | None = None) -> ReportJob | None:
+    """Generate the PDF of a report job: lock and claim the row, render (progress and heartbeat are written as it
+    goes; with `heartbeat_seconds` also from a thread), store the file and mark it done; on any error mark it
+    failed with the error.
+
+    Idempotent: a job that is done (or running in another live run) is left alone, so running the task twice
     yields one file."""
     from . import reports
 
@@ -496,11 +1233,17 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
     job: ReportJob = claimed
 
     def progress(percent: int) -> None:
-        ReportJob.objects.filter(pk=job.pk, run_token=token).update(progress=max(0, min(int(percent), 99)))
+        ReportJob.objects.filter(pk=job.pk, run_token=token).update(
+            progress=max(0, min(int(percent), 99)), heartbeat_at=timezone.now()
+        )
 
     started = time.monotonic()
+    heartbeat = (
+        _Heartbeat(job_id=job.pk, token=token, interval=heartbeat_seconds) if heartbeat_seconds else nullcontext()
+    )
     try:
-        result = reports.report_render(kind=job.kind, parameters=job.parameters, progress=progress)
+        with heartbeat:
+            result = reports.report_render(kind=job.kind, parameters=job.parameters, progress=progress)
     except Exception as exc:
         logger.exception("report job %s failed", job.pk)
         message = exc.message if isinstance(exc, ApplicationError) else f"{type(exc).__name__}: {exc}"
@@ -526,63 +1269,78 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
 
 
 def report_job_retry(*, job: ReportJob, by=None) -> ReportJob:
-    """Queue a failed job again (the retry button)."""
-    from .tasks import report_generate
-
+    """Queue a failed or stalled job again (the retry button)."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job.pk)
-        if job.status != ReportJob.Status.FAILED:
-            raise ReportJobNotRetryable(_("Nur fehlgeschlagene Berichte können erneut gestartet werden."))
+        if not job.is_retryable:
+            raise ReportJobNotRetryable(
+                _("Nur fehlgeschlagene oder unterbrochene Berichte können erneut gestartet werden.")
+            )
         job.status = ReportJob.Status.QUEUED
         job.error = ""
         job.progress = 0
         job.started_at = None
         job.finished_at = None
-        job.save(update_fields=["status", "error", "progress", "started_at", "finished_at"])
-        transaction.on_commit(lambda: report_generate.delay(job.pk))
+        job.run_token = None
+        job.heartbeat_at = timezone.now()
+        job.save(
+            update_fields=["status", "error", "progress", "started_at", "finished_at", "run_token", "heartbeat_at"]
+        )
+        _enqueue_after_commit(job.pk)
     return job
 
 
 def _enqueue_after_commit(job_id: int) -> None:
+    from core.publish import enqueue_on_commit
+
     from .tasks import report_generate
 
-    transaction.on_commit(lambda: report_generate.delay(job_id))
+    enqueue_on_commit(report_generate, job_id)
 
 
 def report_jobs_requeue_stuck(*, now=None) -> int:
-    """Requeue jobs stuck in "running" beyond their time limit (a worker died). After REPORT_JOB_MAX_ATTEMPTS
-    runs a job is marked failed instead. Also re-sends jobs queued long ago whose message got lost."""
+    """The report sweep (every 30 s). Running jobs whose run stopped sending heartbeats (a worker died) are marked
+    "stalled" (after REPORT_JOB_MAX_ATTEMPTS runs: failed); staff retry them, or a redelivered message takes them
+    over. Queued jobs whose task was published longer than REPORT_JOB_REPUBLISH_AFTER ago without being picked up
+    (the broker was down at request time) are published again. Returns the number of jobs marked or published."""
     now = now or timezone.now()
-    requeued = 0
-    stuck_ids = list(
-        ReportJob.objects.filter(
-            status=ReportJob.Status.RUNNING, started_at__lt=now - settings.REPORT_JOB_TIME_LIMIT
-        ).values_list("pk", flat=True)
+    touched = 0
+    running_ids = list(
+        ReportJob.objects.filter(status=ReportJob.Status.RUNNING)
+        .filter(
+            Q(heartbeat_at__lt=now - settings.REPORT_JOB_STALE)
+            | Q(heartbeat_at__isnull=True, started_at__lt=now - settings.REPORT_JOB_STALE)
+            | Q(started_at__lt=now - settings.REPORT_JOB_TIME_LIMIT)
+        )
+        .values_list("pk", flat=True)
     )
-    lost_ids = list(
-        ReportJob.objects.filter(
-            status=ReportJob.Status.QUEUED, created_at__lt=now - settings.REPORT_JOB_TIME_LIMIT
-        ).values_list("pk", flat=True)
-    )
-    for stuck_id in stuck_ids:
+    for running_id in running_ids:
         with transaction.atomic():
-            job = ReportJob.objects.select_for_update().filter(pk=stuck_id, status=ReportJob.Status.RUNNING).first()
+            job = ReportJob.objects.select_for_update().filter(pk=running_id, status=ReportJob.Status.RUNNING).first()
             if job is None or not _is_stale(job, now=now):
                 continue
+            job.run_token = None
+            job.finished_at = now
             if job.attempts >= settings.REPORT_JOB_MAX_ATTEMPTS:
                 job.status = ReportJob.Status.FAILED
-                job.error = _("Zeitlimit überschritten (%(n)s Versuche).") % {"n": job.attempts}
-                job.finished_at = now
-                job.run_token = None
-                job.save(update_fields=["status", "error", "finished_at", "run_token"])
-                continue
-            job.status = ReportJob.Status.QUEUED
-            job.run_token = None
-            job.progress = 0
-            job.save(update_fields=["status", "run_token", "progress"])
-            _enqueue_after_commit(job.pk)
-            requeued += 1
+                job.error = _("Zeitlimit überschritten oder Abbruch (%(n)s Versuche).") % {"n": job.attempts}
+            else:
+                job.status = ReportJob.Status.STALLED
+                job.error = _("Die Erstellung wurde unterbrochen (keine Rückmeldung seit %(t)s).") % {
+                    "t": timezone.localtime(job.heartbeat_at or job.started_at or now).strftime("%H:%M:%S")
+                }
+            job.save(update_fields=["status", "error", "finished_at", "run_token"])
+            logger.warning("report job %s marked %s: no heartbeat since %s", job.pk, job.status, job.heartbeat_at)
+            touched += 1
+    republish_before = now - settings.REPORT_JOB_REPUBLISH_AFTER
+    lost_ids = list(
+        ReportJob.objects.filter(status=ReportJob.Status.QUEUED)
+        .filter(Q(heartbeat_at__lt=republish_before) | Q(heartbeat_at__isnull=True, created_at__lt=republish_before))
+        .values_list("pk", flat=True)
+    )
     for lost_id in lost_ids:
-        _enqueue_after_commit(lost_id)
-        requeued += 1
-    return requeued
+        with transaction.atomic():
+            ReportJob.objects.filter(pk=lost_id, status=ReportJob.Status.QUEUED).update(heartbeat_at=now)
+            _enqueue_after_commit(lost_id)
+        touched += 1
+    return touched

@@ -1,12 +1,17 @@
 import csv
 import io
+from abc import ABC, abstractmethod
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,22 +20,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.files import serve_private_file
 from districts.models import District
+from reflections import selectors as reflection_selectors
+from reflections import services as reflection_services
+from reflections.models import Commitment, CommitmentMilestone
+from workshops.exports import spreadsheet_safe
 from workshops.models import Workshop
-from workshops.views import public_workshops, with_registration_states
+from workshops.selectors import workshops_public
+from workshops.views import with_registration_states
 
 from . import selectors, services
 from .forms import (
     REPORT_FORMS,
+    AssignForm,
+    CloseCommitmentForm,
     CommentForm,
+    ConsultationForm,
+    ContributionForm,
+    ContributionResponseForm,
     EvidenceForm,
     MilestoneForm,
+    OwnerUpdateForm,
     ProgressForm,
+    ProposalAnswerForm,
+    ProposalForm,
     RecommendationForm,
     TrackerFilterForm,
     TransitionForm,
 )
-from .models import Endorsement, Milestone, Recommendation, ReportJob
+from .models import Contribution, Endorsement, Milestone, Proposal, Recommendation, ReportJob
+
+Status = Recommendation.Status
 
 HOME_WORKSHOPS = 6
 HOME_RECOMMENDATIONS = 5
@@ -39,7 +60,7 @@ HOME_RECOMMENDATIONS = 5
 def home(request: HttpRequest) -> HttpResponse:
     """The home page shows several apps, so it lives in the highest app it needs."""
     now = timezone.now()
-    upcoming = public_workshops().filter(status=Workshop.Status.PUBLISHED, ends_at__gte=now).order_by("starts_at", "pk")
+    upcoming = workshops_public().filter(status=Workshop.Status.PUBLISHED, ends_at__gte=now).order_by("starts_at", "pk")
     recent = Recommendation.objects.public().select_related("field").order_by("-updated_at")[:HOME_RECOMMENDATIONS]
     return render(
         request,
@@ -98,7 +119,8 @@ def tracker(request: HttpRequest) -> HttpResponse:
 def tracker_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """CSV or XLSX of the public tracker with the same filters (never drafts)."""
     _form, filters = _filters(request)
-    rows = selectors.export_rows(filters=filters)
+    # Titles and texts are typed by people: a cell must never start a formula (like the attendee export).
+    rows = [[spreadsheet_safe(value) for value in row] for row in selectors.export_rows(filters=filters)]
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         buffer = io.StringIO()
@@ -151,6 +173,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "recommendation": recommendation,
         "evidence": selectors.evidence_trail(recommendation=recommendation),
+        "commitments": selectors.commitments_for(recommendation=recommendation),
+        "can_update_as_owner": user.has_perm("recommendations.update_as_owner", recommendation),
         "history": list(recommendation.history.all()),
         "can_change": can_change,
         "can_comment": user.has_perm("recommendations.comment", recommendation),
@@ -162,6 +186,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["comments"] = selectors.comments_for(recommendation=recommendation)
         context["comment_form"] = CommentForm()
         context["endorsed"] = user.is_authenticated and recommendation.endorsements.filter(user_id=user.pk).exists()
+    context.update(_consultation_context(request, recommendation))
     if can_change:
         context["transition_form"] = TransitionForm(recommendation=recommendation, prefix="status")
         context["progress_form"] = ProgressForm(initial={"progress": recommendation.progress}, prefix="progress")
@@ -185,12 +210,15 @@ def versions(request: HttpRequest, slug: str) -> HttpResponse:
     if current is None:
         raise Http404
     previous = by_number.get(compare)
+    taken_up = selectors.responses_by_version(recommendation=recommendation)
     return render(
         request,
         "recommendations/recommendation_versions.html",
         {
             "recommendation": recommendation,
             "versions": all_versions,
+            "version_rows": [(v, len(taken_up.get(v.pk, []))) for v in all_versions],
+            "taken_up": taken_up.get(current.pk, []),
             "current": current,
             "previous": previous,
             "diff": selectors.version_diff(previous, current),
@@ -202,9 +230,14 @@ def versions(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def contribute(request: HttpRequest) -> HttpResponse:
     """/empfehlungen/mitwirken/: drafts and recommendations in consultation, for the network and the Fachteam."""
-    if not request.user.has_perm("recommendations.view_draft"):
+    if not request.user.has_perm("recommendations.propose"):
         raise PermissionDenied
-    open_statuses = Recommendation.OPEN_FOR_COMMENTS
+    # Everyone involved sees the recommendations in consultation; drafts only the network and the Fachteam.
+    open_statuses: tuple[str, ...] = (
+        Recommendation.OPEN_FOR_COMMENTS
+        if request.user.has_perm("recommendations.view_draft")
+        else (Recommendation.Status.CONSULTATION,)
+    )
     recommendations = (
         Recommendation.objects.filter(status__in=open_statuses)
         .select_related("field")
@@ -280,15 +313,222 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     return _back(recommendation, "mitwirken")
 
 
+# --- proposals and consultation (issue 12) ---------------------------------------------------------------------
+
+
+def _consultation_context(request: HttpRequest, recommendation: Recommendation) -> dict[str, Any]:
+    """The consultation section of the detail page: the numbered paragraphs, the newest consultation with its
+    contributions (to invited roles while it runs, to everyone afterwards) and the forms."""
+    user = request.user
+    now = timezone.now()
+    consultation = recommendation.consultations.select_related("version").order_by("-starts_at", "-pk").first()
+    paragraphs = services.paragraphs_of(
+        consultation.version.text if consultation and consultation.version else recommendation.text
+    )
+    context: dict[str, Any] = {
+        "consultation": consultation,
+        "paragraphs": paragraphs,
+        "can_open_consultation": recommendation.status == Recommendation.Status.DRAFT
+        and user.has_perm("recommendations.open_consultation"),
+    }
+    if context["can_open_consultation"]:
+        today = timezone.localdate()
+        context["consultation_form"] = ConsultationForm(
+            initial={"starts_on": today, "ends_on": today + timedelta(days=14)}, prefix="konsultation"
+        )
+    if consultation is None:
+        return context
+    ended = consultation.has_ended_at(now)
+    can_contribute = services.may_contribute(consultation=consultation, user=user, now=now)
+    invited = user.has_perm("recommendations.view_comments", recommendation) or can_contribute
+    context.update(
+        consultation_running=consultation.is_open_at(now),
+        consultation_ended=ended,
+        can_contribute=can_contribute,
+        can_respond=ended and user.has_perm("recommendations.respond_contribution"),
+        show_contributions=ended or invited,
+    )
+    if context["show_contributions"]:
+        contributions = selectors.consultation_contributions(consultation=consultation)
+        context["contributions"] = [c for c in contributions if c.kind != "endorsement"]
+        context["consultation_endorsements"] = len(contributions) - len(context["contributions"])
+        context["endorsed_in_consultation"] = any(
+            c.kind == "endorsement" and c.author_id == user.pk for c in contributions
+        )
+        context["missing_responses"] = sum(
+            1 for c in context["contributions"] if c.needs_response and not hasattr(c, "response")
+        )
+    if can_contribute:
+        context["contribution_form"] = ContributionForm(paragraphs=paragraphs, prefix="beitrag")
+    if context["can_respond"]:
+        context["response_form"] = ContributionResponseForm()
+    return context
+
+
+@login_required
+def propose(request: HttpRequest) -> HttpResponse:
+    """/empfehlungen/vorschlagen/: staff roles, Politik, Fachbereiche and the network propose a recommendation;
+    the Fachteam sees the open proposals here too."""
+    if not request.user.has_perm("recommendations.propose"):
+        raise PermissionDenied
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = services.proposal_create(
+                title=data["title"],
+                text=data["text"],
+                rationale=data["rationale"],
+                field=data["field"],
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Danke! Das Fachteam beantwortet Ihren Vorschlag; Sie erhalten eine E-Mail."))
+            return redirect(proposal.get_absolute_url())
+    is_fachteam = request.user.has_perm("recommendations.answer_proposal")
+    return render(
+        request,
+        "recommendations/proposal_form.html",
+        {
+            "form": form,
+            "own": selectors.proposals_for(user=request.user),
+            "open_proposals": selectors.proposals_for(user=request.user, all_proposals=True) if is_fachteam else None,
+        },
+    )
+
+
+@login_required
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal: its proposer follows the answer; the Fachteam accepts it into drafting or declines it."""
+    item = get_object_or_404(Proposal.objects.select_related("field", "proposed_by", "recommendation"), pk=pk)
+    if not request.user.has_perm("recommendations.see_proposal", item):
+        raise PermissionDenied
+    can_answer = request.user.has_perm("recommendations.answer_proposal") and item.status == Proposal.Status.OPEN
+    form = ProposalAnswerForm(request.POST or None) if can_answer else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "accept":
+                    recommendation = services.proposal_accept(
+                        proposal=item, by=request.user, note=form.cleaned_data["answer"]
+                    )
+                    messages.success(request, _("Der Vorschlag ist jetzt ein Entwurf."))
+                    return redirect("recommendations:edit", slug=recommendation.slug)
+                services.proposal_decline(proposal=item, by=request.user, reason=form.cleaned_data["answer"])
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Die Antwort wurde gespeichert und der vorschlagenden Person geschickt."))
+                return redirect(item.get_absolute_url())
+    return render(request, "recommendations/proposal_detail.html", {"proposal": item, "form": form})
+
+
+@login_required
+@require_POST
+def consultation_open(request: HttpRequest, slug: str) -> HttpResponse:
+    recommendation = _get_for_post(request, slug, "recommendations.open_consultation")
+    form = ConsultationForm(request.POST, prefix="konsultation")
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie Beginn und Ende der Konsultation an."))
+        return _back(recommendation, "konsultation")
+    tz = timezone.get_current_timezone()
+    starts_at = datetime.combine(form.cleaned_data["starts_on"], time.min, tzinfo=tz)
+    ends_at = datetime.combine(form.cleaned_data["ends_on"] + timedelta(days=1), time.min, tzinfo=tz)
+    try:
+        services.consultation_open(recommendation=recommendation, starts_at=starts_at, ends_at=ends_at, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Die Konsultation ist angelegt."))
+    return _back(recommendation, "konsultation")
+
+
+@login_required
+@require_POST
+def contribution_add(request: HttpRequest, slug: str) -> HttpResponse:
+    recommendation = _get_for_post(request, slug, "recommendations.view_recommendation")
+    consultation = services.current_consultation(recommendation)
+    if consultation is None:
+        raise Http404
+    if request.POST.get("action") == "endorse":
+        kind, data = "endorsement", {}
+    else:
+        source = consultation.version.text if consultation.version else recommendation.text
+        form = ContributionForm(request.POST, paragraphs=services.paragraphs_of(source), prefix="beitrag")
+        if not form.is_valid():
+            messages.error(request, _("Bitte prüfen Sie Ihren Beitrag."))
+            return _back(recommendation, "konsultation")
+        kind = form.cleaned_data["kind"]
+        data = {
+            "text": form.cleaned_data["text"],
+            "paragraph": form.cleaned_data["paragraph"],
+            "suggested_wording": form.cleaned_data["suggested_wording"],
+        }
+    try:
+        services.contribution_add(consultation=consultation, author=request.user, kind=kind, **data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Danke, Ihr Beitrag ist gespeichert."))
+    return _back(recommendation, "konsultation")
+
+
+@login_required
+@require_POST
+def contribution_respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    recommendation = _get_for_post(request, slug, "recommendations.respond_contribution")
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("consultation__version", "author"),
+        pk=pk,
+        consultation__recommendation=recommendation,
+    )
+    form = ContributionResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie ein Ergebnis und begründen Sie die Antwort."))
+        return _back(recommendation, f"beitrag-{contribution.pk}")
+    try:
+        services.contribution_respond(
+            contribution=contribution,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Die Antwort ist gespeichert; die Person erhält eine E-Mail."))
+    return _back(recommendation, f"beitrag-{contribution.pk}")
+
+
 # --- Fachteam (create, edit, status, progress, milestones) --------------------------------------------------------
+
+
+def _workshop_search_requested(request: HttpRequest) -> bool:
+    """The "Suchen" button of the workshop picker: show the form again with the matches, save nothing."""
+    return request.method == "POST" and "werkstatt_suche_los" in request.POST
+
+
+def _show_without_errors(form) -> None:
+    """Keep what was typed, but do not validate yet (a search is no attempt to save)."""
+    from django.forms.utils import ErrorDict
+
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
 
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("recommendations.add_recommendation"):
         raise PermissionDenied
-    form = RecommendationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    searching = _workshop_search_requested(request)
+    form = RecommendationForm(request.POST or None, workshop_search=request.POST.get("werkstatt_suche", "")[:100])
+    if searching:
+        _show_without_errors(form)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             recommendation = services.recommendation_create(
@@ -320,9 +560,16 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("recommendations.change_recommendation", recommendation):
         raise PermissionDenied
     which = request.POST.get("form") if request.method == "POST" else None
-    form = RecommendationForm(request.POST if which == "main" else None, instance=recommendation)
+    form = RecommendationForm(
+        request.POST if which == "main" else None,
+        instance=recommendation,
+        workshop_search=request.POST.get("werkstatt_suche", "")[:100],
+    )
     evidence_form = EvidenceForm(request.POST if which == "evidence" else None, recommendation=recommendation)
-    if which == "main" and form.is_valid():
+    searching = which == "main" and _workshop_search_requested(request)
+    if searching:
+        _show_without_errors(form)
+    elif which == "main" and form.is_valid():
         data = form.cleaned_data
         # The ModelForm must not save: services keep versions and history.
         recommendation.refresh_from_db()
@@ -378,6 +625,7 @@ def transition(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
                 note=form.cleaned_data["note"],
                 reason=form.cleaned_data["reason"],
+                decision=form.decision(),
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -443,9 +691,10 @@ def _report_forms(request, data=None, kind=None):
     forms = {}
     for key, form_class in REPORT_FORMS.items():
         bound = data if kind == key else None
-        kwargs = {"prefix": key}
+        kwargs: dict[str, Any] = {"prefix": key}
         if key == ReportJob.Kind.WORKSHOP:
             kwargs["workshops"] = workshops
+            kwargs["search"] = request.GET.get("werkstatt", "")[:100]
         if key == ReportJob.Kind.DISTRICT:
             kwargs["districts"] = districts
         forms[key] = form_class(bound, **kwargs)
@@ -480,6 +729,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "all_jobs": all_jobs,
             "can_see_all": request.user.has_perm("recommendations.change_reportjob"),
             "submitted_kind": kind,
+            "min_count": reflection_selectors.min_count(),
         },
         status=400 if kind else 200,
     )
@@ -509,19 +759,19 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
             "progress": job.progress,
             "finished": job.is_finished,
             "download_url": reverse("recommendations:report_download", kwargs={"pk": job.pk}) if job.file else "",
-            "error": job.error if job.status == ReportJob.Status.FAILED else "",
+            "error": job.error if job.is_retryable else "",
         }
     )
 
 
 @login_required
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = _get_job(request, pk)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404
     # The stored name may carry a storage suffix; the download is named after the report.
     filename = f"{slugify(job.title)[:90] or job.kind}-{timezone.localtime(job.created_at):%Y-%m-%d}.pdf"
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    return serve_private_file(job.file, content_type="application/pdf", filename=filename, as_attachment=True)
 
 
 @login_required
@@ -540,3 +790,300 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Der Bericht wird erneut erstellt."))
     return redirect(job.get_absolute_url())
+
+
+# --- follow-through: the owners' workspace "Meine Zusagen" (issue 13) ------------------------------------------
+
+
+def _require_followup(request: HttpRequest) -> None:
+    if not request.user.has_perm("recommendations.use_followup"):
+        raise PermissionDenied
+
+
+def _warn_past_due(request: HttpRequest, due_date) -> None:
+    if services.due_date_in_past(due_date):
+        messages.warning(request, _("Hinweis: Die Frist liegt in der Vergangenheit; der Punkt gilt als überfällig."))
+
+
+def _form_errors_to_messages(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+@login_required
+def followup(request: HttpRequest) -> HttpResponse:
+    """/verbindlichkeit/: the commitments and recommendations the user answers for (and, for the Fachteam,
+    everything overdue), with due dates and overdue flags."""
+    _require_followup(request)
+    data = selectors.followup_for(user=request.user)
+    return render(
+        request,
+        "recommendations/followup_list.html",
+        {"data": data, "can_assign": request.user.has_perm("recommendations.assign_owners")},
+    )
+
+
+class _FormInvalid(Exception):
+    """A workspace form did not validate: show the page again with its errors."""
+
+
+class _FollowupPage(ABC):
+    """One item of the owners' workspace, a commitment or a recommendation: the same page (progress and
+    statement, milestones, closing, reassignment by the Fachteam) with the same handling of its forms. A
+    subclass names the item's permissions, its closing form and the services every change goes through."""
+
+    template_name: str
+    update_perm: str  # who may work on the item at all
+    assign_perm: str  # who may reassign it
+    closing_action: str  # the action (and form prefix) that closes the item
+
+    def __init__(self, request: HttpRequest, item: Any) -> None:
+        if not request.user.has_perm(self.update_perm, item):
+            raise PermissionDenied
+        self.request = request
+        self.item = item
+        self.can_assign = request.user.has_perm(self.assign_perm, item)
+
+    # --- what differs: the item's state, its closing form, its services and its page ---------------------------
+
+    @abstractmethod
+    def is_open(self) -> bool: ...  # progress, statement and new milestones only while the item is open
+
+    @abstractmethod
+    def unit(self) -> Any: ...
+
+    @abstractmethod
+    def closing_form(self, data) -> Any: ...
+
+    @abstractmethod
+    def save_update(self, data: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def add_milestone(self, *, title: str, due_date) -> None: ...
+
+    @abstractmethod
+    def complete_milestone(self, pk) -> None: ...
+
+    @abstractmethod
+    def close(self, form) -> str: ...  # returns the success message
+
+    @abstractmethod
+    def assign(self, *, unit, owners: list, note: str) -> None: ...
+
+    @abstractmethod
+    def redirect(self) -> HttpResponse: ...
+
+    @abstractmethod
+    def page_context(self) -> dict[str, Any]: ...  # the item and its `history`, under the template's names
+
+    # --- the shared page ------------------------------------------------------------------------------------------
+
+    def respond(self) -> HttpResponse:
+        request, item = self.request, self.item
+        action = request.POST.get("action") if request.method == "POST" else None
+        update_form = OwnerUpdateForm(
+            request.POST if action == "update" else None,
+            prefix="update",
+            initial={"progress": item.progress, "statement": item.statement, "due_date": item.due_date},
+        )
+        milestone_form = MilestoneForm(request.POST if action == "milestone" else None, prefix="milestone")
+        closing_form = self.closing_form(request.POST if action == self.closing_action else None)
+        assign_form = AssignForm(
+            request.POST if action == "assign" and self.can_assign else None,
+            prefix="assign",
+            initial={"unit": self.unit(), "owners": list(item.owners.all())},
+        )
+        if action is not None:
+            try:
+                if action in ("update", "milestone") and not self.is_open():
+                    # A form from a page loaded before the item was closed: the page no longer offers it.
+                    raise ApplicationError(
+                        _("Dieser Punkt ist bereits abgeschlossen; Stand und Meilensteine sind nicht mehr änderbar.")
+                    )
+                if action == "update" and update_form.is_valid():
+                    data = update_form.cleaned_data
+                    self.save_update(data)
+                    _warn_past_due(request, data["due_date"])
+                    messages.success(request, _("Der Stand wurde gespeichert."))
+                elif action == "milestone" and milestone_form.is_valid():
+                    self.add_milestone(
+                        title=milestone_form.cleaned_data["title"], due_date=milestone_form.cleaned_data["due_date"]
+                    )
+                    messages.success(request, _("Der Meilenstein wurde hinzugefügt."))
+                elif action == "milestone_done":
+                    self.complete_milestone(request.POST.get("milestone"))
+                    messages.success(request, _("Der Meilenstein ist als erreicht markiert."))
+                elif action == self.closing_action and closing_form.is_valid():
+                    messages.success(request, self.close(closing_form))
+                elif action == "assign" and self.can_assign and assign_form.is_valid():
+                    self.assign(
+                        unit=assign_form.cleaned_data["unit"],
+                        owners=list(assign_form.cleaned_data["owners"]),
+                        note=assign_form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("Die Zuständigkeit wurde geändert."))
+                elif action not in ("update", "milestone", self.closing_action, "assign"):
+                    raise Http404
+                else:
+                    raise _FormInvalid
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            except _FormInvalid:
+                pass
+            else:
+                return self.redirect()
+        return render(
+            request,
+            self.template_name,
+            {
+                **self.page_context(),
+                "is_open": self.is_open(),
+                "milestones": list(item.milestones.all()),
+                "update_form": update_form,
+                "milestone_form": milestone_form,
+                "closing_form": closing_form,
+                "assign_form": assign_form if self.can_assign else None,
+            },
+        )
+
+
+class _CommitmentPage(_FollowupPage):
+    """Every change of a commitment goes through reflections.services."""
+
+    template_name = "recommendations/followup_commitment.html"
+    update_perm = "reflections.update_commitment"
+    assign_perm = "reflections.assign_commitment"
+    closing_action = "close"
+
+    def is_open(self) -> bool:
+        return self.item.is_open
+
+    def unit(self) -> Any:
+        return self.item.unit
+
+    def closing_form(self, data) -> CloseCommitmentForm:
+        return CloseCommitmentForm(data, prefix="close")
+
+    def save_update(self, data: dict[str, Any]) -> None:
+        reflection_services.commitment_report_progress(
+            commitment=self.item,
+            by=self.request.user,
+            progress=data["progress"],
+            statement=data["statement"],
+            due_date=data["due_date"],
+            note=data["note"],
+        )
+
+    def add_milestone(self, *, title: str, due_date) -> None:
+        reflection_services.commitment_milestone_add(
+            commitment=self.item, title=title, due_date=due_date, by=self.request.user
+        )
+
+    def complete_milestone(self, pk) -> None:
+        item = get_object_or_404(CommitmentMilestone, pk=pk, commitment=self.item)
+        reflection_services.commitment_milestone_complete(milestone=item, by=self.request.user)
+
+    def close(self, form) -> str:
+        reflection_services.commitment_set_status(
+            commitment=self.item,
+            status=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+        return _("Die Vereinbarung ist abgeschlossen.")
+
+    def assign(self, *, unit, owners: list, note: str) -> None:
+        reflection_services.commitment_assign(
+            commitment=self.item, unit=unit, owners=owners, note=note, by=self.request.user
+        )
+
+    def redirect(self) -> HttpResponse:
+        return redirect("recommendations:followup_commitment", pk=self.item.pk)
+
+    def page_context(self) -> dict[str, Any]:
+        return {
+            "commitment": self.item,
+            "history": list(self.item.events.select_related("actor").order_by("-created_at", "-pk")),
+        }
+
+
+class _RecommendationPage(_FollowupPage):
+    """Every change of a recommendation goes through recommendations.services. Closing is a status change
+    (implemented or rejected, with reason and decision)."""
+
+    template_name = "recommendations/followup_recommendation.html"
+    update_perm = "recommendations.update_as_owner"
+    assign_perm = "recommendations.assign_owners"
+    closing_action = "status"
+    owner_statuses = (Status.IN_PROGRESS, Status.IMPLEMENTED, Status.REJECTED)
+
+    def is_open(self) -> bool:
+        return self.item.in_follow_up
+
+    def unit(self) -> Any:
+        return self.item.owner_unit
+
+    def closing_form(self, data) -> TransitionForm:
+        return TransitionForm(data, recommendation=self.item, statuses=self.owner_statuses, prefix="status")
+
+    def save_update(self, data: dict[str, Any]) -> None:
+        recommendation, by = self.item, self.request.user
+        with transaction.atomic():
+            services.recommendation_set_progress(
+                recommendation=recommendation, progress=data["progress"], by=by, note=data["note"]
+            )
+            services.recommendation_set_statement(recommendation=recommendation, statement=data["statement"], by=by)
+            if data["due_date"] and data["due_date"] != recommendation.due_date:
+                recommendation.refresh_from_db()
+                services.recommendation_update(
+                    recommendation=recommendation, due_date=data["due_date"], by=by, note=data["note"]
+                )
+
+    def add_milestone(self, *, title: str, due_date) -> None:
+        services.milestone_add(recommendation=self.item, title=title, due_date=due_date, by=self.request.user)
+
+    def complete_milestone(self, pk) -> None:
+        item = get_object_or_404(Milestone, pk=pk, recommendation=self.item)
+        services.milestone_complete(milestone=item, by=self.request.user)
+
+    def close(self, form) -> str:
+        services.recommendation_transition(
+            recommendation=self.item,
+            to_status=form.cleaned_data["to_status"],
+            by=self.request.user,
+            note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+            decision=form.decision(),
+        )
+        return _("Der Status wurde geändert.")
+
+    def assign(self, *, unit, owners: list, note: str) -> None:
+        services.recommendation_assign(
+            recommendation=self.item, unit=unit, owners=owners, note=note, by=self.request.user
+        )
+
+    def redirect(self) -> HttpResponse:
+        return redirect("recommendations:followup_recommendation", slug=self.item.slug)
+
+    def page_context(self) -> dict[str, Any]:
+        return {
+            "recommendation": self.item,
+            "history": list(self.item.history.select_related("actor").order_by("-created_at", "-pk")[:30]),
+        }
+
+
+@login_required
+def followup_commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    """One commitment in the workspace: update progress and statement, add milestones, close or drop it, and
+    (the Fachteam) reassign it."""
+    commitment = get_object_or_404(Commitment.objects.select_related("workshop", "unit"), pk=pk)
+    return _CommitmentPage(request, commitment).respond()
+
+
+@login_required
+def followup_recommendation(request: HttpRequest, slug: str) -> HttpResponse:
+    """One recommendation in the workspace: progress, statement, milestones, implemented or rejected (with
+    reason and decision), and (the Fachteam) reassignment."""
+    recommendation = get_object_or_404(Recommendation.objects.select_related("owner_unit"), slug=slug)
+    return _RecommendationPage(request, recommendation).respond()

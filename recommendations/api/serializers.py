@@ -1,6 +1,60 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Recommendation
+from ..models import Decision, Recommendation
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """How the recommendation was decided (modelled on OParl 1.1: body, date, paper reference and link)."""
+
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    body_kind_label = serializers.CharField(source="get_body_kind_display", read_only=True)
+    url = serializers.CharField(source="link", read_only=True)
+    oparl_paper = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "outcome",
+            "outcome_label",
+            "body_kind",
+            "body_kind_label",
+            "body_name",
+            "decided_on",
+            "reference",
+            "url",
+            "oparl_paper",
+        ]
+
+    def get_oparl_paper(self, obj) -> str | None:
+        return obj.paper.oparl_id if obj.paper_id else None
+
+
+class OwnersSerializer(serializers.Serializer):
+    """Who answers for the recommendation: the unit; people only by name (no e-mail addresses)."""
+
+    unit = serializers.CharField(allow_null=True)
+    unit_kind = serializers.CharField(allow_null=True)
+    people = serializers.ListField(child=serializers.CharField())
+
+
+class RecommendationCommitmentSerializer(serializers.Serializer):
+    """A public commitment from a workshop the recommendation came from."""
+
+    what = serializers.CharField()
+    workshop = serializers.CharField(source="workshop.slug")
+    responsible = serializers.SerializerMethodField()
+    due = serializers.DateField(source="due_date", allow_null=True)
+    overdue = serializers.BooleanField(source="is_overdue")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    progress = serializers.IntegerField()
+    statement = serializers.CharField()
+    drop_reason = serializers.CharField()
+
+    def get_responsible(self, obj) -> str:
+        return obj.unit.name if obj.unit_id and obj.unit else obj.who
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -14,6 +68,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
     insights = serializers.SerializerMethodField()
     status_history = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
+    owners = serializers.SerializerMethodField()
+    due = serializers.DateField(source="due_date", read_only=True, allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    commitments = serializers.SerializerMethodField()
 
     class Meta:
         model = Recommendation
@@ -39,10 +98,44 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "insights",
             "status_history",
             "url",
+            "statement",
+            "council_reference",
+            "decision",
+            "owners",
+            "due",
+            "overdue",
+            "commitments",
         ]
 
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, obj) -> dict | None:
+        decision = obj.decision if hasattr(obj, "decision") else None
+        return DecisionSerializer(decision).data if decision is not None else None
+
+    @extend_schema_field(OwnersSerializer)
+    def get_owners(self, obj) -> dict:
+        unit = obj.owner_unit
+        return {
+            "unit": unit.name if unit else (obj.responsible_unit or None),
+            "unit_kind": unit.kind if unit else None,
+            "people": [user.get_full_name() for user in obj.owners.all()],
+        }
+
+    def get_overdue(self, obj) -> bool:
+        today = self.context.get("today") or timezone.localdate()
+        return obj.in_follow_up and obj.due_date is not None and obj.due_date < today
+
+    @extend_schema_field(RecommendationCommitmentSerializer(many=True))
+    def get_commitments(self, obj) -> list[dict]:
+        commitments = [c for workshop in obj.workshops.all() for c in workshop.commitments.all() if c.public]
+        return list(RecommendationCommitmentSerializer(commitments, many=True).data)
+
     def get_insights(self, obj) -> list[str]:
-        return [insight.text for insight in obj.insights.all() if insight.reflection.status == "submitted"]
+        return [
+            insight.text
+            for insight in obj.insights.all()
+            if insight.public and insight.reflection.status == "submitted"
+        ]
 
     def get_status_history(self, obj) -> list[dict]:
         return [

@@ -2,7 +2,8 @@ from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from reflections.models import Insight
+from reflections.models import Commitment, Insight
+from workshops.models import Workshop
 
 from ..models import HistoryEntry, Recommendation
 from .serializers import RecommendationSerializer
@@ -29,10 +30,19 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = (
             Recommendation.objects.public()
-            .select_related("field")
+            .select_related("field", "owner_unit", "decision", "decision__paper")
             .prefetch_related(
                 "districts",
-                "workshops",
+                "owners",
+                Prefetch(
+                    "workshops",
+                    queryset=Workshop.objects.prefetch_related(
+                        Prefetch(
+                            "commitments",
+                            queryset=Commitment.objects.select_related("unit", "workshop").order_by("order", "pk"),
+                        )
+                    ),
+                ),
                 Prefetch("insights", queryset=Insight.objects.select_related("reflection")),
                 Prefetch("history", queryset=HistoryEntry.objects.order_by("created_at", "pk")),
             )
