@@ -1,6 +1,7 @@
 """`make bench`: run every bench/*.py module that has a main() and print one summary table.
 
-Each main() prints its own detailed table and returns rows {"benchmark", "metric", "value"}."""
+Each main() prints its own detailed table and returns rows {"benchmark", "metric", "value"} and, where the
+figure has a target, "target" (its text) and "ok" (bool): the summary shows ok or MISSED next to it."""
 
 from __future__ import annotations
 
@@ -37,13 +38,22 @@ def main() -> int:
             traceback.print_exc()
             failed.append(path.stem)
             continue
-        rows += [[r["benchmark"], r["metric"], r["value"]] for r in result]
+        rows += [summary_row(r) for r in result]
         print(f"({path.stem} took {time.monotonic() - started:.0f} s)")
     print("\n=== summary ===")
-    print_table(rows, ["benchmark", "metric", "value"])
+    print_table(rows, ["benchmark", "metric", "value", "target", "result"])
+    missed = sum(1 for row in rows if row[-1] == "MISSED")
+    met = sum(1 for row in rows if row[-1] == "ok")
+    print(f"targets: {met} ok, {missed} MISSED")
     if failed:
         print("failed: " + ", ".join(failed))
     return 1 if failed else 0
+
+
+def summary_row(result: dict) -> list[str]:
+    """benchmark, metric, value, target, ok/MISSED (or – when the figure has no target)."""
+    verdict = "–" if result.get("ok") is None else ("ok" if result["ok"] else "MISSED")
+    return [result["benchmark"], result["metric"], str(result["value"]), result.get("target", "–"), verdict]
 
 
 if __name__ == "__main__":
