@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 export DJANGO_SETTINGS_MODULE ?= hannover_beteiligung.settings.dev
+# Links in mails and PDFs point at the port `make run` serves on (SITE_URL's default follows PORT).
+export PORT
 
 .PHONY: install run test bench lint format migrate seed worker beat messages clean
 
@@ -36,6 +38,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
