@@ -89,11 +89,19 @@ def _serialize_reference_data() -> str:
     return serializers.serialize("json", rows, use_natural_foreign_keys=True)
 
 
+def _is_test_database(connection) -> bool:
+    """PostgreSQL test databases are named test_…; SQLite's test database lives in memory (the flush of a
+    transactional test empties it just the same, so it needs the restore too)."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return True
+    return Path(str(connection.settings_dict["NAME"])).name.startswith("test_")
+
+
 def _restore_reference_data(data: str) -> None:
     from django.core import serializers
     from django.db import connection, transaction
 
-    if not connection.settings_dict["NAME"].startswith("test_"):
+    if not _is_test_database(connection):
         return  # never write into a real database
     with transaction.atomic(), connection.constraint_checks_disabled():
         for obj in serializers.deserialize("json", data, handle_forward_references=True):
@@ -127,6 +135,7 @@ def pytest_runtest_teardown(item, nextitem):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 # --- browser -------------------------------------------------------------------------------------------
@@ -233,6 +242,7 @@ def celery_worker(transactional_db, tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
     }
     previous = app.conf.task_always_eager, app.conf.broker_url
     app.conf.broker_url = redis_url

@@ -6,7 +6,7 @@ without an entry fails `test_every_url_pattern_has_a_matrix_entry`. Admin patter
 (changelist, add, change, history, delete …) are covered generically from ADMIN_MODELS: every registered
 ModelAdmin needs an entry there.
 
-Staff log in with the second factor passed (accounts.testing.login_with_mfa); that staff without it get
+Staff log in with the second factor passed (tests.auth.login_with_mfa); that staff without it get
 nothing is tested in tests/accounts/test_mfa.py.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -25,8 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
-from tests.workshops.factories import (
+from tests.auth import login_with_mfa
+from tests.factories import (
     DistrictFactory,
     MethodFactory,
     RegistrationFactory,
@@ -46,8 +47,12 @@ ROLES = (
     "district_a",  # district office of workshop A's district
     "district_other",  # district office of a district without these workshops
     "fachteam",
+    "politik",  # member of the Stadtbezirksrat of workshop A's district
+    "fachbereich",  # member of a unit of the city administration
 )
+# Staff roles have the admin (is_staff); Politik and Fachbereich log in with the second factor too, but have no admin.
 STAFF_ROLES = ("facilitator_a", "facilitator_b", "district_a", "district_other", "fachteam")
+MFA_ROLES = (*STAFF_ROLES, "politik", "fachbereich")
 
 
 # --- the world ---------------------------------------------------------------------------------------------
@@ -92,6 +97,8 @@ def build_world() -> World:
         "district_a": _user(Role.BEZIRKSMANAGEMENT, is_staff=True, districts=[district_a]),
         "district_other": _user(Role.BEZIRKSMANAGEMENT, is_staff=True, districts=[district_c]),
         "fachteam": _user(Role.FACHTEAM, is_staff=True),
+        "politik": _user(Role.POLITIK, districts=[district_a]),
+        "fachbereich": _user(Role.FACHBEREICH),
     }
     lead = WorkshopTeamMember.Role.LEAD
     WorkshopTeamMemberFactory(workshop=workshop_a, user=users["facilitator_a"], role=lead)
@@ -116,6 +123,7 @@ def build_world() -> World:
     )
     _build_reflections(world)
     _build_recommendations(world)
+    _build_planning(world)
     return world
 
 
@@ -133,6 +141,23 @@ def _build_reflections(world: World) -> None:
         public_summary="Zusammenfassung.",
     )
     world.objects["reflection_a"] = reflection
+    # File URLs: a public and a non-public photo of the held workshop (its documentation is public).
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from reflections import services as reflection_services
+
+    for key, is_public in (("photo_public", True), ("photo_private", False)):
+        buffer = BytesIO()
+        Image.new("RGB", (4, 3), (200, 30, 40)).save(buffer, format="PNG")
+        world.objects[key] = reflection_services.result_photo_add(
+            workshop=world.held_a,
+            image=SimpleUploadedFile("photo.png", buffer.getvalue(), "image/png"),
+            alt_text="Pinnwand",
+            is_public=is_public,
+        )
 
 
 def _build_recommendations(world: World) -> None:
@@ -153,9 +178,55 @@ def _build_recommendations(world: World) -> None:
     public = create("Beschlossene Empfehlung")
     Recommendation.objects.filter(pk=public.pk).update(status=Recommendation.Status.ADOPTED)
     world.objects["recommendation_public"] = public
+    # Follow-through: the district office of district A answers for a commitment and the public recommendation.
+    from reflections.models import Commitment
+
+    public.owners.add(world.users["district_a"])
+    commitment = Commitment.objects.create(
+        workshop=world.held_a, reflection=world.reflection_a, what="Bänke prüfen", who="Bezirksmanagement"
+    )
+    commitment.owners.add(world.users["district_a"])
+    world.objects["commitment_a"] = commitment
+    consulted = create("Empfehlung in der Konsultation")
+    now = timezone.now()
+    consultation = services.consultation_open(
+        recommendation=consulted, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7)
+    )
+    world.objects["contribution"] = services.contribution_add(
+        consultation=consultation, author=world.users["politik"], text="Auch die Stadtteile.", paragraph=1
+    )
+    world.objects["proposal"] = services.proposal_create(
+        title="Mehr Bänke",
+        text="Im Quartier.",
+        field=FieldOfAction.objects.order_by("pk").first(),
+        by=world.users["network"],
+    )
     world.objects["report_job"] = ReportJob.objects.create(
         kind=ReportJob.Kind.choices[0][0], requested_by=world.users["fachteam"], title="Bericht"
     )
+    from django.core.files.base import ContentFile
+
+    done = ReportJob.objects.create(
+        kind=ReportJob.Kind.choices[0][0],
+        requested_by=world.users["fachteam"],
+        title="Fertiger Bericht",
+        status=ReportJob.Status.DONE,
+    )
+    done.file.save("report.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    world.objects["report_job_done"] = done
+
+
+def _build_planning(world: World) -> None:
+    from planning import services
+    from tests.planning.factories import concept, future, latest_version
+
+    version = latest_version(concept())
+    world.objects["concept"] = version.concept
+    plan = services.plan_create(
+        concept_version=version, district=world.district_a, planner=world.users["district_a"], starts_at=future(60)
+    )
+    world.objects["plan_a"] = plan
+    world.objects["plan_task_a"] = plan.tasks.first()
 
 
 # --- cases -------------------------------------------------------------------------------------------------
@@ -206,6 +277,7 @@ CASES: dict[str, Case] = {
     # --- core -------------------------------------------------------------------------------------------
     "healthz": Case(url("healthz"), PUBLIC),
     "readyz": Case(url("readyz"), PUBLIC),
+    "metrics": Case(url("metrics"), expect(403), note="only with METRICS_TOKEN or from METRICS_ALLOWED_NETWORKS"),
     "set_language": Case(url("set_language"), expect(302), method="post", data=lambda w: {"language": "de"}),
     "core:impressum": Case(url("core:impressum"), PUBLIC),
     "core:datenschutz": Case(url("core:datenschutz"), PUBLIC),
@@ -238,6 +310,8 @@ CASES: dict[str, Case] = {
     "mfa_reauthenticate": Case(url("mfa_reauthenticate"), expect(200, anonymous=302, citizen=302, network=302)),
     # Adding a second factor needs re-authentication first (allauth), staff have one already.
     "mfa_activate_totp": Case(url("mfa_activate_totp"), expect(302)),
+    # The mailed enrolment invitation: an unknown token opens nothing.
+    "accounts:mfa_enrol": Case(url("accounts:mfa_enrol", "unknown-token"), expect(404, anonymous=302)),
     "mfa_deactivate_totp": Case(url("mfa_deactivate_totp"), expect(302, citizen=404, network=404)),
     # Recovery-code pages exist only once codes were generated (404 before).
     "mfa_view_recovery_codes": Case(url("mfa_view_recovery_codes"), expect(404, anonymous=302)),
@@ -251,6 +325,7 @@ CASES: dict[str, Case] = {
     "workshop-list": Case(url("workshop-list"), PUBLIC),
     "workshop-detail": Case(url("workshop-detail", slug_of("workshop_a")), PUBLIC),
     "workshop-registrations": Case(url("workshop-registrations", slug_of("workshop_a")), expect(405)),
+    "workshop-registration-stamp": Case(url("workshop-registration-stamp", slug_of("workshop_a")), PUBLIC),
     # --- districts and workshops (public) -----------------------------------------------------------------
     "districts:list": Case(url("districts:list"), PUBLIC),
     "workshops:list": Case(url("workshops:list"), PUBLIC),
@@ -277,7 +352,11 @@ CASES: dict[str, Case] = {
         url("workshops:check_in", slug_of("workshop_a")),
         expect(403, anonymous=302, facilitator_a=200, district_a=200, fachteam=200),
     ),
-    "reflections:workspace": Case(url("reflections:workspace"), expect(200, anonymous=302, citizen=403, network=403)),
+    "reflections:workspace": Case(
+        url("reflections:workspace"),
+        expect(200, anonymous=302, citizen=403, network=403, politik=403, fachbereich=403),
+        note="Politik and Fachbereich reach it once they are on a workshop team",
+    ),
     "reflections:workshop": Case(
         url("reflections:workshop", slug_of("workshop_a")),
         expect(403, anonymous=302, facilitator_a=200, district_a=200, fachteam=200),
@@ -289,10 +368,30 @@ CASES: dict[str, Case] = {
     "reflections:reflection_autosave": Case(
         url("reflections:reflection_autosave", slug_of("held_a")), expect(405, anonymous=302)
     ),
+    # Issue 12: the joint debrief (who may read the reflections) and the follow-up reflection (team members).
+    "reflections:debrief": Case(
+        url("reflections:debrief", slug_of("held_a")),
+        expect(403, anonymous=302, facilitator_a=200, district_a=200, fachteam=200),
+    ),
+    "reflections:follow_up": Case(
+        url("reflections:follow_up", slug_of("held_a")),
+        expect(403, anonymous=302, facilitator_a=200),
+        note="only the workshop's team looks back; the Fachteam reads the follow-ups on the debrief page",
+    ),
+    # Issue 12: the lead's side of the attendees' review (who may read the reflections reads along).
+    "reflections:review_manage": Case(
+        url("reflections:review_manage", slug_of("held_a")),
+        expect(403, anonymous=302, facilitator_a=200, district_a=200, fachteam=200),
+    ),
     "reflections:photos": Case(
         url("reflections:photos", slug_of("held_a")),
         expect(403, anonymous=302, facilitator_a=200, fachteam=200),
     ),
+    # File URLs: a non-public photo only for who manages the photos; a public one of a documented workshop for all.
+    "reflections:photo_file": Case(
+        url("reflections:photo_file", pk_of("photo_private")), expect(404, facilitator_a=200, fachteam=200)
+    ),
+    "reflections:photo_file#public": Case(url("reflections:photo_file", pk_of("photo_public")), expect(200)),
     "reflections:reflection_detail": Case(
         url("reflections:reflection_detail", pk_of("reflection_a")),
         expect(403, anonymous=302, facilitator_a=200, district_a=200, fachteam=200),
@@ -311,20 +410,35 @@ CASES: dict[str, Case] = {
     "reflections:documentation": Case(url("reflections:documentation", slug_of("held_a")), PUBLIC),
     "reflections:feedback_thanks": Case(url("reflections:feedback_thanks", slug_of("held_a")), PUBLIC),
     "reflections:feedback": Case(url("reflections:feedback", GUESSED), expect(404)),
+    # The attendee's review link is the registration's manage token; a guessed one opens nothing.
+    "reflections:review": Case(url("reflections:review", GUESSED), expect(404)),
     "recommendations:home": Case(url("recommendations:home"), PUBLIC),
     "recommendations:tracker": Case(url("recommendations:tracker"), PUBLIC),
     "recommendations:export_csv": Case(url("recommendations:export_csv"), PUBLIC),
     "recommendations:export_xlsx": Case(url("recommendations:export_xlsx"), PUBLIC),
     # Co-creation of drafts: network members and the Fachteam.
-    "recommendations:contribute": Case(
-        url("recommendations:contribute"), expect(403, anonymous=302, network=200, fachteam=200)
-    ),
+    "recommendations:contribute": Case(url("recommendations:contribute"), expect(200, anonymous=302, citizen=403)),
     "recommendations:create": Case(url("recommendations:create"), expect(403, anonymous=302, fachteam=200)),
     "recommendations:detail": Case(url("recommendations:detail", slug_of("recommendation_public")), PUBLIC),
     "recommendations:detail#draft": Case(
         url("recommendations:detail", slug_of("recommendation_draft")),
         expect(404, network=200, fachteam=200),
         note="a draft is visible to network members and the Fachteam only",
+    ),
+    # Issue 12: proposals and the consultation.
+    "recommendations:propose": Case(url("recommendations:propose"), expect(200, anonymous=302, citizen=403)),
+    "recommendations:proposal": Case(
+        url("recommendations:proposal", pk_of("proposal")), expect(403, anonymous=302, network=200, fachteam=200)
+    ),
+    "recommendations:consultation_open": Case(
+        url("recommendations:consultation_open", slug_of("recommendation_draft")), expect(405, anonymous=302)
+    ),
+    "recommendations:contribution_add": Case(
+        url("recommendations:contribution_add", slug_of("recommendation_public")), expect(405, anonymous=302)
+    ),
+    "recommendations:contribution_respond": Case(
+        url("recommendations:contribution_respond", slug_of("recommendation_public"), pk_of("contribution")),
+        expect(405, anonymous=302),
     ),
     "recommendations:versions": Case(url("recommendations:versions", slug_of("recommendation_public")), PUBLIC),
     "recommendations:edit": Case(
@@ -358,8 +472,36 @@ CASES: dict[str, Case] = {
     "recommendations:report_download": Case(
         url("recommendations:report_download", pk_of("report_job")), expect(404, anonymous=302)
     ),
+    # File URLs: the PDF only for those who may see the job (the requesting Fachteam member).
+    "recommendations:report_download#file": Case(
+        url("recommendations:report_download", pk_of("report_job_done")), expect(404, anonymous=302, fachteam=200)
+    ),
     "recommendations:report_retry": Case(
         url("recommendations:report_retry", pk_of("report_job")), expect(405, anonymous=302)
+    ),
+    # --- follow-through: the owners' workspace (owners and the Fachteam) ------------------------------------
+    "recommendations:followup": Case(
+        url("recommendations:followup"), expect(403, anonymous=302, district_a=200, fachteam=200)
+    ),
+    "recommendations:followup_commitment": Case(
+        url("recommendations:followup_commitment", pk_of("commitment_a")),
+        expect(403, anonymous=302, district_a=200, fachteam=200),
+    ),
+    "recommendations:followup_commitment#post": Case(
+        url("recommendations:followup_commitment", pk_of("commitment_a")),
+        expect(403, anonymous=302, district_a=200, fachteam=200),
+        method="post",
+        data=lambda w: {"action": "milestone"},
+        note="an empty milestone form: shown again with its error, nothing changes",
+    ),
+    "recommendations:followup_recommendation": Case(
+        url("recommendations:followup_recommendation", slug_of("recommendation_public")),
+        expect(403, anonymous=302, district_a=200, fachteam=200),
+    ),
+    "recommendations:followup_recommendation#draft": Case(
+        url("recommendations:followup_recommendation", slug_of("recommendation_draft")),
+        expect(403, anonymous=302),
+        note="drafts are not in follow-up, not even for the Fachteam",
     ),
     # --- open data API of results -------------------------------------------------------------------------
     "recommendation-list": Case(url("recommendation-list"), PUBLIC),
@@ -373,35 +515,125 @@ CASES: dict[str, Case] = {
         url("quality-criterion-detail", lambda w: _first_criterion().slug),
         PUBLIC,
     ),
+    # --- notifications: subscriptions, feeds, open data --------------------------------------------------
+    "notifications:follow": Case(url("notifications:follow"), PUBLIC, note="without a query: what one can follow"),
+    "notifications:follow#incomplete": Case(
+        lambda w: reverse("notifications:follow") + "?art=district", expect(404), note="a link without a target"
+    ),
+    "notifications:follow#district": Case(
+        lambda w: reverse("notifications:follow") + f"?art=district&ziel={w.district_a.slug}", PUBLIC
+    ),
+    "notifications:follow#post": Case(
+        url("notifications:follow"),
+        expect(302),
+        method="post",
+        data=lambda w: {"kind": "district", "target": w.district_a.slug, "email": "m@example.org", "consent": "on"},
+    ),
+    "notifications:requested": Case(url("notifications:requested"), PUBLIC),
+    # Token pages: the secret link is the permission; a guessed token is a 404 for everyone.
+    "notifications:confirm": Case(url("notifications:confirm", GUESSED), expect(404)),
+    "notifications:manage": Case(url("notifications:manage", GUESSED), expect(404)),
+    "notifications:unsubscribe": Case(url("notifications:unsubscribe", GUESSED), expect(404)),
+    "notifications:unsubscribe#post": Case(
+        url("notifications:unsubscribe", GUESSED), expect(404), method="post", data=lambda w: {}
+    ),
+    "notifications:unsubscribe_all": Case(url("notifications:unsubscribe_all", GUESSED), expect(404)),
+    "notifications:calendar": Case(url("notifications:calendar"), PUBLIC),
+    "notifications:district_calendar": Case(url("notifications:district_calendar", slug_of("district_a")), PUBLIC),
+    "notifications:news_feed": Case(url("notifications:news_feed"), PUBLIC),
+    "notifications:district_news_feed": Case(url("notifications:district_news_feed", slug_of("district_a")), PUBLIC),
+    "notifications:open_data": Case(url("notifications:open_data"), PUBLIC),
+    "notifications:open_data_catalog": Case(url("notifications:open_data_catalog"), PUBLIC),
+    "notifications:open_data_download": Case(url("notifications:open_data_download", "werkstaetten", "csv"), PUBLIC),
+    "subscription-create": Case(url("subscription-create"), expect(405)),
+    "subscription-create#post": Case(
+        url("subscription-create"),
+        expect(400),
+        method="post",
+        data=lambda w: {"kind": "district", "target": w.district_a.slug, "email": "m@example.org"},
+        note="no consent: 400 for everyone",
+    ),
 }
+
+# --- planning (issue 11): planners are district offices with assigned districts; the Fachteam reviews ------------
+PLANNERS = expect(403, anonymous=302, district_a=200, district_other=200, fachteam=200)
+PLAN_A = expect(403, anonymous=302, district_a=200, fachteam=200)
+CASES.update(
+    {
+        "planning:workspace": Case(url("planning:workspace"), PLANNERS),
+        "planning:plan_create": Case(url("planning:plan_create"), PLANNERS),
+        "planning:plan_detail": Case(url("planning:plan_detail", pk_of("plan_a")), PLAN_A),
+        "planning:plan_edit": Case(url("planning:plan_edit", pk_of("plan_a")), PLAN_A),
+        "planning:plan_agenda": Case(url("planning:plan_agenda", pk_of("plan_a")), PLAN_A),
+        "planning:plan_team": Case(url("planning:plan_team", pk_of("plan_a")), expect(405, anonymous=302)),
+        "planning:plan_action": Case(url("planning:plan_action", pk_of("plan_a")), expect(405, anonymous=302)),
+        "planning:plan_action#submit": Case(
+            url("planning:plan_action", pk_of("plan_a")),
+            expect(403, anonymous=302, district_a=302),
+            method="post",
+            data=lambda w: {"action": "submit"},
+            note="only the district's planner submits; the Fachteam reviews",
+        ),
+        "planning:task_toggle": Case(url("planning:task_toggle", pk_of("plan_task_a")), expect(405, anonymous=302)),
+        "planning:workshop_record": Case(
+            url("planning:workshop_record", slug_of("held_a")),
+            expect(403, anonymous=302, facilitator_a=200, district_a=200, fachteam=200),
+        ),
+        "planning:concept_list": Case(url("planning:concept_list"), PUBLIC),
+        "planning:concept_detail": Case(url("planning:concept_detail", slug_of("concept")), PUBLIC),
+        "concept-list": Case(url("concept-list"), PUBLIC),
+        "concept-detail": Case(url("concept-detail", slug_of("concept")), PUBLIC),
+    }
+)
 
 
 # Attendee lists of workshop A: its team, the district office of its district, the Fachteam.
-ATTENDEE_EXPORT = expect(403, anonymous=302, citizen=302, network=302, facilitator_a=200, district_a=200, fachteam=200)
+ATTENDEE_EXPORT = expect(
+    403,
+    anonymous=302,
+    citizen=302,
+    network=302,
+    politik=302,
+    fachbereich=302,
+    facilitator_a=200,
+    district_a=200,
+    fachteam=200,
+)
 
 # Admin: patterns that belong to no model, and the access of each role to each registered model.
 ADMIN_CASES: dict[str, Case] = {
-    "admin:index": Case(url("admin:index"), expect(200, anonymous=302, citizen=302, network=302)),
-    "admin:login": Case(url("admin:login"), expect(302, citizen=403, network=403)),
-    "admin:logout": Case(url("admin:logout"), expect(405, anonymous=302, citizen=302, network=302)),
-    "admin:password_change": Case(url("admin:password_change"), expect(200, anonymous=302, citizen=302, network=302)),
-    "admin:password_change_done": Case(
-        url("admin:password_change_done"), expect(200, anonymous=302, citizen=302, network=302)
+    "admin:index": Case(
+        url("admin:index"), expect(200, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302)
     ),
-    "admin:autocomplete": Case(url("admin:autocomplete"), expect(403, anonymous=302, citizen=302, network=302)),
-    "admin:jsi18n": Case(url("admin:jsi18n"), expect(200, anonymous=302, citizen=302, network=302)),
+    "admin:login": Case(url("admin:login"), expect(302, citizen=403, network=403, politik=403, fachbereich=403)),
+    "admin:logout": Case(
+        url("admin:logout"), expect(405, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302)
+    ),
+    "admin:password_change": Case(
+        url("admin:password_change"), expect(200, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302)
+    ),
+    "admin:password_change_done": Case(
+        url("admin:password_change_done"),
+        expect(200, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302),
+    ),
+    "admin:autocomplete": Case(
+        url("admin:autocomplete"), expect(403, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302)
+    ),
+    "admin:jsi18n": Case(
+        url("admin:jsi18n"), expect(200, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302)
+    ),
     "admin:view_on_site": Case(
         url("admin:view_on_site", lambda w: _content_type_id(w.workshop_a), pk_of("workshop_a")),
-        expect(302, anonymous=302, citizen=302, network=302),
+        expect(302, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302),
         note="redirects to the public page of the object (or 404 for objects without one)",
     ),
     "admin:app_list": Case(
         url("admin:app_list", "workshops"),
-        expect(200, anonymous=302, citizen=302, network=302),
+        expect(200, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302),
     ),
     "admin:auth_user_password_change": Case(
         url("admin:auth_user_password_change", lambda w: w.users["citizen"].pk),
-        expect(403, anonymous=302, citizen=302, network=302, fachteam=200),
+        expect(403, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302, fachteam=200),
     ),
     "admin:workshops_workshop_attendees_csv": Case(
         url("admin:workshops_workshop_attendees_csv", pk_of("workshop_a")), ATTENDEE_EXPORT
@@ -415,11 +647,13 @@ ADMIN_CASES: dict[str, Case] = {
     # Support needs: the workshop's team and the Fachteam — not the district office.
     "admin:workshops_workshop_support_needs": Case(
         url("admin:workshops_workshop_support_needs", pk_of("workshop_a")),
-        expect(403, anonymous=302, citizen=302, network=302, facilitator_a=200, fachteam=200),
+        expect(
+            403, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302, facilitator_a=200, fachteam=200
+        ),
     ),
     "admin:accounts_user_access_request": Case(
         url("admin:accounts_user_access_request"),
-        expect(403, anonymous=302, citizen=302, network=302, fachteam=200),
+        expect(403, anonymous=302, citizen=302, network=302, politik=302, fachbereich=302, fachteam=200),
     ),
 }
 
@@ -486,9 +720,21 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "reflections.commitment": AdminModel(None, FACHTEAM_ONLY),
     "reflections.feedbackresponse": AdminModel(None, admin_access(fachteam="L")),
     "reflections.resultphoto": AdminModel(None, FACHTEAM_ONLY),
+    "accounts.organisationunit": AdminModel(None, FACHTEAM_ONLY),
     "recommendations.recommendation": AdminModel(lambda w: w.recommendation_draft, FACHTEAM_ONLY),
     "recommendations.fieldofaction": AdminModel(None, FACHTEAM_ONLY),
     "recommendations.reportjob": AdminModel(lambda w: w.report_job, FACHTEAM_ONLY),
+    # Moderation of consultation contributions: the Fachteam hides one with a reason; nobody adds them here.
+    "recommendations.contribution": AdminModel(lambda w: w.contribution, FACHTEAM_READS),
+    # Read-only: people manage their subscriptions through their own links.
+    "notifications.subscription": AdminModel(None, admin_access(fachteam="L")),
+    "notifications.event": AdminModel(None, admin_access(fachteam="L")),
+    "planning.stagethreshold": AdminModel(None, FACHTEAM_ONLY),
+    "planning.venue": AdminModel(None, FACHTEAM_ONLY),
+    "planning.concept": AdminModel(lambda w: w.concept, FACHTEAM_ONLY),
+    "planning.conceptversion": AdminModel(None, FACHTEAM_ONLY),
+    "planning.workshopplan": AdminModel(lambda w: w.plan_a, FACHTEAM_READS),
+    "planning.facilitationrecord": AdminModel(None, admin_access(fachteam="L")),
 }
 
 
@@ -555,7 +801,7 @@ def clients(world: World) -> dict[str, Client]:
     result = {"anonymous": Client(raise_request_exception=False)}
     for role, user in world.users.items():
         client = Client(raise_request_exception=False)
-        if role in STAFF_ROLES:
+        if role in MFA_ROLES:
             login_with_mfa(client, user)
         else:
             client.force_login(user)

@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
 from core.models import AuditLog
-from tests.workshops.factories import DistrictFactory, UserFactory
+from tests.auth import login_with_mfa
+from tests.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_district_staff_cannot_manage_roles(client):
 
 
 def test_second_factor_secrets_are_not_shown_in_the_admin(client, fachteam):
-    from accounts.testing import TEST_TOTP_SECRET, give_totp
+    from tests.auth import TEST_TOTP_SECRET, give_totp
 
     person = UserFactory(is_staff=True)
     authenticator = give_totp(person)

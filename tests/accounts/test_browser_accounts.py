@@ -5,9 +5,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from accounts.roles import Role
-from accounts.testing import TEST_TOTP_SECRET, give_totp, totp_code
+from tests.auth import TEST_TOTP_SECRET, give_totp, totp_code
 from tests.conftest import assert_accessible
-from tests.workshops.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,35 +38,48 @@ def test_staff_login_with_code_reaches_the_admin(page):
     page.wait_for_url("**/konto/2fa/authenticate/")
     assert_accessible(page)
     page.fill("input[name=code]", "000000" if totp_code() != "000000" else "111111")
-    page.click("form.account-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.account-form button[type=submit]")
     assert_accessible(page)  # the error state
     page.fill("input[name=code]", totp_code(TEST_TOTP_SECRET))
-    page.click("form.account-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.account-form button[type=submit]")
     page.goto("/admin/")
     assert page.url.endswith("/admin/")
     assert page.locator("#site-name").count() == 1
 
 
-def test_staff_without_second_factor_is_guided_to_set_it_up(page):
+def test_staff_without_second_factor_is_guided_to_set_it_up_through_the_mailed_invitation(page):
+    from django.urls import reverse
+
+    from accounts import services
+
     user = _user(role=Role.MODERATION, staff=True)
     _login(page, user)
-    page.goto("/admin/")
+    response = page.goto("/admin/")
+    assert response.status == 403 and "Einladung" in page.content()  # a password alone enrols nothing
+    assert_accessible(page)
+    token = services.mfa_invitation_send(user=user).token
+    page.goto(reverse("accounts:mfa_enrol", args=[token]))
+    assert_accessible(page)
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/konto/reauthenticate/**")
     assert_accessible(page)
-    page.fill("input[name=password]", PASSWORD)
+    page.locator("#id_password").fill(PASSWORD)
     page.click("form.account-form button[type=submit]")
     page.wait_for_url("**/konto/2fa/totp/activate/")
     assert_accessible(page)
     page.fill("input[name=code]", "123")
-    page.click("form.account-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.account-form button[type=submit]")
     assert_accessible(page)
     secret = page.input_value("#authenticator_secret")
     page.fill("input[name=code]", totp_code(secret))
     page.click("form.account-form button[type=submit]")
     page.wait_for_url("**/konto/2fa/recovery-codes/")
     assert_accessible(page)
-    page.click("text=Weiter zur Seite, die Sie öffnen wollten")
-    page.wait_for_url("**/admin/")
+    page.goto("/admin/")
+    assert "/admin/" in page.url and page.locator("#site-name").count() == 1
 
 
 def test_own_data_pages_are_accessible(page):

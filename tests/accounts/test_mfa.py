@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.testing import give_totp, login_with_mfa, totp_code
 from core.models import AuditLog
-from tests.workshops.factories import UserFactory, WorkshopFactory, WorkshopTeamMemberFactory
+from tests.auth import give_totp, login_with_mfa, totp_code
+from tests.factories import UserFactory, WorkshopFactory, WorkshopTeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,74 @@ def login_with_password(client, user):
     return response
 
 
-def test_staff_without_mfa_is_sent_to_set_it_up_instead_of_the_admin(client):
+def test_staff_without_mfa_is_told_to_use_the_mailed_invitation_instead_of_the_admin(client):
     user = staff()
     login_with_password(client, user)
     response = client.get("/admin/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response.status_code == 403
+    assert "Einladung" in response.content.decode()
+
+
+def test_a_password_alone_cannot_enrol_a_second_factor(client):
+    user = staff()
+    login_with_password(client, user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 403
+    response = client.post(reverse("mfa_activate_totp"), {"code": "123456"})
+    assert response.status_code == 403
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert client.get("/admin/").status_code == 403
+
+
+def invitation_token(user) -> str:
+    from accounts import services
+
+    invitation = services.mfa_invitation_send(user=user)
+    return invitation.token
+
+
+def test_the_invitation_is_mailed_and_only_its_hash_is_stored():
+    from accounts.models import MfaEnrolmentInvitation
+    from core.models import OutboxMail
+
+    user = staff()
+    token = invitation_token(user)
+    mail = OutboxMail.objects.get(to=user.email)
+    assert token in mail.body_text
+    stored = MfaEnrolmentInvitation.objects.get(user=user)
+    assert token not in stored.token_hash
+
+
+def test_an_invitation_works_once_and_only_for_its_account(client):
+    user, other = staff(), staff()
+    token = invitation_token(user)
+    login_with_password(client, other)
+    assert client.post(reverse("accounts:mfa_enrol", args=[token])).status_code == 404
+    client.logout()
+    login_with_password(client, user)
+    assert client.get(reverse("accounts:mfa_enrol", args=[token])).status_code == 200  # GET only shows a button
+    assert client.post(reverse("accounts:mfa_enrol", args=[token]))["Location"] == reverse("mfa_activate_totp")
+    client.logout()
+    login_with_password(client, user)
+    assert client.post(reverse("accounts:mfa_enrol", args=[token])).status_code == 404
+
+
+def test_an_expired_invitation_is_refused(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import MfaEnrolmentInvitation
+
+    user = staff()
+    token = invitation_token(user)
+    MfaEnrolmentInvitation.objects.filter(user=user).update(expires_at=timezone.now() - timedelta(minutes=1))
+    login_with_password(client, user)
+    assert client.post(reverse("accounts:mfa_enrol", args=[token])).status_code == 404
+    assert client.get(reverse("mfa_activate_totp")).status_code in (302, 403)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 403
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/workshops/workshop/", "/moderation/", "/dashboard/", "/berichte/"])
@@ -50,8 +112,8 @@ def test_no_staff_path_is_reachable_without_mfa(client, path):
     user = staff(is_superuser=True)
     client.force_login(user)
     response = client.get(path)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert response.status_code == 403
+    assert "Einladung" in response.content.decode()
 
 
 def test_staff_with_mfa_but_password_only_session_must_enter_a_code(client):
@@ -92,8 +154,8 @@ def test_check_in_page_path_requires_mfa(client):
     user = staff(Role.BEZIRKSMANAGEMENT)
     client.force_login(user)
     response = client.get("/werkstaetten/some-workshop/einlass/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert response.status_code == 403
+    assert "Einladung" in response.content.decode()
 
 
 def test_login_with_password_and_totp_code_reaches_the_admin(client):
@@ -127,8 +189,10 @@ def test_entering_a_code_in_a_running_session_opens_the_admin(client):
 @pytest.mark.django_db(transaction=True)  # allauth's signal runs after commit, before the session is saved
 def test_activating_totp_opens_staff_pages_and_is_audited(client):
     user = staff()
+    token = invitation_token(user)
     login_with_password(client, user)
     client.get("/admin/")  # remembered as the page to continue to
+    client.post(reverse("accounts:mfa_enrol", args=[token]))  # the mailed, out-of-band invitation
     # allauth asks for the password again before a second factor is added (re-authentication).
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 302
@@ -199,7 +263,7 @@ def test_deactivating_totp_needs_reauthentication(client):
 
 
 def test_a_workshop_team_member_without_a_staff_role_needs_mfa_too(client):
-    from tests.workshops.factories import RegistrationFactory
+    from tests.factories import RegistrationFactory
 
     partner = UserFactory()  # e.g. a network partner on the team: sees the attendee list
     partner.groups.add(Group.objects.get_or_create(name=Role.NETZWERK.value)[0])
@@ -208,8 +272,8 @@ def test_a_workshop_team_member_without_a_staff_role_needs_mfa_too(client):
     RegistrationFactory(workshop=workshop, name="Erika Mustermann")
     client.force_login(partner)
     response = client.get(reverse("reflections:workshop", args=[workshop.slug]))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert response.status_code == 403
+    assert "Erika Mustermann" not in response.content.decode()
     login_with_mfa(client, partner)
     response = client.get(reverse("reflections:workshop", args=[workshop.slug]))
     assert response.status_code == 200

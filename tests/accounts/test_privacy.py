@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.roles import Role
-from accounts.testing import give_totp, login_with_mfa
 from core.models import AccessibilityFeedback, AuditLog
 from core.registry import personal_data_providers
 from core.services import outbox_write
-from tests.workshops.factories import RegistrationFactory, UserFactory
+from tests.auth import give_totp, login_with_mfa
+from tests.factories import RegistrationFactory, UserFactory
 from workshops.models import ConsentRecord, Registration, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +145,9 @@ def _person_links(model, user, emails):
 # they are exported (core: "audited_actions", workshops: team and created workshops) but kept on erasure.
 NOT_SUBJECT_DATA: dict[str, str] = {
     "core.auditlog": "accountability record of a staff member's action; actor label scrubbed on erasure",
+    # The e-mail field is a unit's functional mailbox, not a person's; members are a many-to-many link that
+    # disappears with the account.
+    "accounts.organisationunit": "reference data of the city's organisation; functional mailbox only",
 }
 
 # Models of providers that do not declare `models` (registered before the field existed): which provider

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
-from tests.workshops.factories import UserFactory
+from tests.auth import login_with_mfa
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

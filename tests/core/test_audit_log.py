@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from core.models import AuditLog
 from core.services import audit_log
-from tests.workshops.factories import RegistrationFactory, UserFactory
+from tests.factories import RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,38 @@ def test_audit_log_masks_email_addresses_in_details():
     entry = audit_log(actor=None, action=AuditLog.Action.PERSONAL_DATA_EXPORT, details={"email": "erika@example.org"})
     assert "erika@example.org" not in str(entry.details)
     assert entry.details["email"]["masked"] == "e…@example.org"
-    assert len(entry.details["email"]["sha256"]) == 64
+    assert len(entry.details["email"]["pseudonym"]) == 64
+
+
+def test_audit_pseudonym_cannot_be_recomputed_from_a_guessed_address_without_the_key(settings):
+    import hashlib
+    import hmac
+
+    settings.PARTICIPANT_HASH_KEY = "a-key-that-lives-only-in-the-environment-4711"
+    entry = audit_log(actor=None, action=AuditLog.Action.PERSONAL_DATA_EXPORT, details={"email": "Erika@example.org"})
+    stored = entry.details["email"]["pseudonym"]
+    address = b"erika@example.org"
+    unkeyed = {hashlib.sha256(address).hexdigest(), hashlib.sha256(b"person:" + address).hexdigest()}
+    guessed_keys = [b"", settings.SECRET_KEY.encode(), b"test-only-key"]
+    assert stored not in unkeyed
+    assert stored not in {hmac.new(k, b"person:" + address, hashlib.sha256).hexdigest() for k in guessed_keys}
+    assert stored == hmac.new(settings.PARTICIPANT_HASH_KEY.encode(), b"person:" + address, hashlib.sha256).hexdigest()
+    assert entry.subject == stored
+
+
+def test_audit_pseudonym_changes_with_the_key(settings):
+    first = audit_log(actor=None, action="x", about="erika@example.org").subject
+    settings.PARTICIPANT_HASH_KEY = "another-key-of-sufficient-length-0123456789"
+    assert audit_log(actor=None, action="x", about="erika@example.org").subject != first
+
+
+def test_audit_entry_about_a_registration_is_linked_to_its_person_by_pseudonym():
+    from core.crypto import pseudonym
+
+    registration = RegistrationFactory(email="erika@example.org")
+    entry = audit_log(actor=None, action=AuditLog.Action.SUPPORT_NEEDS_VIEW, obj=registration)
+    assert entry.subject == pseudonym("erika@example.org")
+    assert "erika" not in entry.subject
 
 
 def test_audit_log_without_actor_is_the_system():
@@ -53,7 +84,7 @@ def _fachteam():
 
 
 def _login(client, user):
-    from accounts.testing import login_with_mfa
+    from tests.auth import login_with_mfa
 
     login_with_mfa(client, user)
 
@@ -90,7 +121,7 @@ def test_other_staff_cannot_read_the_audit_log(client):
 
 
 def test_an_attendee_export_in_the_admin_shows_up_in_the_audit_log(client):
-    from tests.workshops.factories import WorkshopFactory
+    from tests.factories import WorkshopFactory
 
     registration = RegistrationFactory(workshop=WorkshopFactory(), name="Erika Mustermann")
     fachteam = _fachteam()
@@ -106,7 +137,7 @@ def test_an_attendee_export_in_the_admin_shows_up_in_the_audit_log(client):
 
 
 def test_viewing_support_needs_in_the_admin_is_audited(client):
-    from tests.workshops.factories import WorkshopFactory
+    from tests.factories import WorkshopFactory
 
     workshop = WorkshopFactory()
     fachteam = _fachteam()

@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 
@@ -14,6 +15,7 @@ PUBLIC_PAGES = [
     "/datenschutz/",
     "/barrierefreiheit/",
     "/leichte-sprache/",
+    "/folgen/",
     "/gibt-es-nicht/",
 ]
 
@@ -37,11 +39,11 @@ def test_public_page_requests_no_other_host(page, live_server, path):
 def test_feedback_form_error_and_success_states_are_accessible(page):
     page.goto("/barrierefreiheit/")
     page.get_by_role("button", name="Rückmeldung senden").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Ihre Nachricht").fill("Der Fokus ist auf der Karte nicht sichtbar.")
     page.get_by_role("button", name="Rückmeldung senden").click()
-    assert page.get_by_text("Vielen Dank!").is_visible()
+    expect(page.get_by_text("Vielen Dank!")).to_be_visible()
     assert_accessible(page)
 
 

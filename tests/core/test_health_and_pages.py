@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core import mail
 
@@ -13,7 +15,8 @@ def test_healthz_answers_ok_without_touching_the_database(client):
 @pytest.mark.django_db
 def test_readyz_answers_ok_when_database_answers(client):
     response = client.get("/readyz")
-    assert (response.status_code, response.content) == (200, b"ok")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
 
 
 @pytest.mark.django_db
@@ -103,3 +106,26 @@ def test_every_response_carries_a_same_origin_content_security_policy(client):
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "http" not in csp
+
+
+def test_a_database_outage_is_a_json_503_in_the_api_error_shape(rf):
+    from django.db import OperationalError
+
+    from core.views import error_500
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = error_500(rf.get("/api/v1/workshops/"))
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["code"] == "service_unavailable"
+
+
+def test_a_server_error_of_the_api_is_json_in_the_api_error_shape(rf):
+    from core.views import error_500
+
+    response = error_500(rf.get("/api/v1/workshops/"))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {"detail": "A server error occurred.", "code": "server_error"}

@@ -133,7 +133,7 @@ def test_resend_puts_failed_mail_back_and_sends_it(django_capture_on_commit_call
 
 @pytest.mark.django_db
 def test_admin_resend_action(client, admin_user, django_capture_on_commit_callbacks):
-    from accounts.testing import login_with_mfa
+    from tests.auth import login_with_mfa
 
     login_with_mfa(client, admin_user)
     with django_capture_on_commit_callbacks(execute=False):

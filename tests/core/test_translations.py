@@ -174,3 +174,33 @@ def test_page_stays_german_when_the_browser_asks_for_german(client, path, englis
     assert '<html lang="de">' in html
     assert _h1(html) == german
     assert english not in html
+
+
+def test_every_string_of_the_source_is_in_the_catalog(tmp_path, settings):
+    """makemessages over a copy of the source adds no untranslated entry to the catalog: a new German string
+    without its English fails here, not on an English page."""
+    if not (shutil.which("xgettext") and shutil.which("msgmerge")):
+        missing_service("needs GNU gettext (xgettext, msgmerge)")
+    from contextlib import chdir
+
+    from django.core.management import call_command
+
+    source = PO_FILE.parents[3]
+    copy = tmp_path / "src"
+    shutil.copytree(
+        source,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".git", "var", "node_modules", "__pycache__", "*.mo", "*.pyc"),
+    )
+    settings.LOCALE_PATHS = [copy / "locale"]
+    with chdir(copy):
+        call_command("makemessages", locale=["en"], ignore_patterns=["tmp", "media"], verbosity=0)
+    merged = copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    missing = [
+        entry.label
+        for entry in parse_po(merged)
+        if not entry.obsolete
+        and entry.msgid
+        and (not entry.msgstr or not all(entry.msgstr.values()) or "fuzzy" in entry.flags)
+    ]
+    assert missing == [], "strings without English (run makemessages and translate):\n" + "\n".join(missing)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from districts.models import District
-from tests.workshops.factories import DistrictFactory, RegistrationFactory, WorkshopFactory
+from tests.factories import DistrictFactory, RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 

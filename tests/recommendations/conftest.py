@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from recommendations.models import Recommendation
 from reflections.models import Commitment, FeedbackResponse, QualityCriterion
+from tests.factories import DistrictFactory, RegistrationFactory, WorkshopFactory
 from tests.recommendations.factories import (
     CriterionRatingFactory,
     FieldOfActionFactory,
@@ -14,7 +15,6 @@ from tests.recommendations.factories import (
     RecommendationFactory,
     ReflectionFactory,
 )
-from tests.workshops.factories import DistrictFactory, RegistrationFactory, WorkshopFactory
 
 
 def pdf_text(data: bytes) -> str:

@@ -1,5 +1,5 @@
 """Factories of the recommendations tests. Reflection-side objects are built here too (plainly), so these
-tests do not depend on another app's test helpers beyond tests/workshops/factories.py."""
+tests do not depend on another app's test helpers beyond tests/factories.py."""
 
 import factory
 from django.contrib.auth.models import Group
@@ -16,7 +16,7 @@ from recommendations.models import (
     ReportJob,
 )
 from reflections.models import CriterionRating, Insight, QualityCriterion, Reflection
-from tests.workshops.factories import DistrictFactory, UserFactory, WorkshopFactory
+from tests.factories import DistrictFactory, UserFactory, WorkshopFactory
 
 
 def user_with_role(role: Role | None = None, **kwargs):
@@ -133,6 +133,7 @@ class InsightFactory(DjangoModelFactory):
 
     reflection = factory.SubFactory(ReflectionFactory)
     text = factory.Sequence(lambda n: f"Erkenntnis {n}: Einladungen über Vereine erreichen mehr Menschen.")
+    public = True  # marked public as evidence (issue 15.6); tests of internal insights pass public=False
 
 
 def criterion(slug=None) -> QualityCriterion:
@@ -160,3 +161,19 @@ class ReportJobFactory(DjangoModelFactory):
 
 
 __all__ = ["DistrictFactory", "UserFactory", "WorkshopFactory"]
+
+
+def decision_data(**kwargs):
+    """The decision a status change to Beschlossen or Verworfen needs (services.DecisionData)."""
+    from datetime import date
+
+    from recommendations.services import DecisionData
+
+    defaults = {
+        "body_kind": "bezirksrat",
+        "body_name": "Stadtbezirksrat Linden-Limmer",
+        "decided_on": date(2026, 11, 12),
+        "reference": "15-2410/2026",
+        "url": "https://ris.example.org/vorlage/15-2410-2026",
+    }
+    return DecisionData(**{**defaults, **kwargs})

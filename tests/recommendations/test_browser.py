@@ -4,11 +4,13 @@ running report until it is done (same-origin polling, no inline script)."""
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
+from playwright.sync_api import expect
 
-from accounts.testing import TEST_TOTP_SECRET, give_totp, totp_code
 from recommendations import services
 from recommendations.models import Recommendation, ReportJob
+from tests.auth import TEST_TOTP_SECRET, give_totp, totp_code
 from tests.conftest import assert_accessible
+from tests.factories import DistrictFactory, WorkshopFactory
 from tests.recommendations.factories import (
     FieldOfActionFactory,
     InsightFactory,
@@ -17,7 +19,6 @@ from tests.recommendations.factories import (
     fachteam_user,
     network_user,
 )
-from tests.workshops.factories import DistrictFactory, WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,12 +31,14 @@ def log_in(page, user, *, mfa=False):
     page.goto("/konto/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", "Werkstatt-Test-2026")
-    page.click("form.account-form button[type=submit]")
-    if mfa:
-        page.wait_for_url("**/konto/2fa/authenticate/")
-        page.fill("input[name=code]", totp_code(TEST_TOTP_SECRET))
+    with page.expect_navigation():
         page.click("form.account-form button[type=submit]")
-    page.wait_for_url("**/konto/**")
+    if mfa:
+        assert "/konto/2fa/authenticate/" in page.url
+        page.fill("input[name=code]", totp_code(TEST_TOTP_SECRET))
+        with page.expect_navigation():
+            page.click("form.account-form button[type=submit]")
+    assert "/konto/login/" not in page.url and "/konto/2fa/" not in page.url
 
 
 @pytest.fixture
@@ -60,16 +63,16 @@ def published(db):
 
 def test_tracker_detail_and_versions_are_accessible(page, live_server, published):
     page.goto("/empfehlungen/")
-    assert page.get_by_role("heading", name="Bänke am Küchengarten").is_visible()
+    expect(page.get_by_role("heading", name="Bänke am Küchengarten")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Status", exact=True).select_option("consultation")
     page.get_by_role("button", name="Empfehlungen anzeigen").press("Enter")
     page.wait_for_url("**status=consultation**")
     page.get_by_role("link", name="Bänke am Küchengarten").click()
-    assert page.get_by_text("Bänke fehlen.").is_visible()
+    expect(page.get_by_text("Bänke fehlen.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="2 Fassungen – Änderungen ansehen").click()
-    assert page.locator("ins.rec-ins").first.is_visible()
+    expect(page.locator("ins.rec-ins").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -78,7 +81,7 @@ def test_network_member_comments_by_keyboard(page, live_server, published):
     page.goto(published.get_absolute_url())
     page.get_by_label("Ihr Kommentar").fill("Bitte auch an Schatten denken.")
     page.get_by_role("button", name="Kommentar speichern").press("Enter")
-    assert page.get_by_text("Bitte auch an Schatten denken.").is_visible()
+    expect(page.get_by_text("Bitte auch an Schatten denken.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -87,7 +90,7 @@ def test_job_page_follows_a_running_report_until_the_download_appears(page, live
     log_in(page, user, mfa=True)
     job = ReportJobFactory(requested_by=user, status=ReportJob.Status.RUNNING, progress=40)
     page.goto(f"/berichte/{job.pk}/")
-    assert page.get_by_text("40 %").is_visible()
+    expect(page.get_by_text("40 %")).to_be_visible()
     assert_accessible(page)
     assert not [u for u in page.requested_urls if not u.startswith(live_server.url)]
     job.file.save("bericht.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
@@ -102,5 +105,5 @@ def test_reports_page_is_accessible(page, live_server):
     log_in(page, user, mfa=True)
     ReportJobFactory(requested_by=user, status=ReportJob.Status.FAILED, error="RuntimeError: kaputt")
     page.goto("/berichte/")
-    assert page.get_by_role("heading", name="Neuen Bericht anfordern").is_visible()
+    expect(page.get_by_role("heading", name="Neuen Bericht anfordern")).to_be_visible()
     assert_accessible(page)

@@ -36,7 +36,7 @@ def test_seed_demo_adds_recommendations_in_every_status_with_evidence_and_co_cre
     rejected = Recommendation.objects.get(status="rejected")
     assert rejected.rejection_reason
     seed_demo()
-    assert Recommendation.objects.count() == len(demo.DEMO)
+    assert Recommendation.objects.count() == len(demo.DEMO) + 2  # and the two consultation demos (issue 12)
 
 
 def test_seed_scale_creates_linked_recommendations_in_bulk():
@@ -50,3 +50,19 @@ def test_seed_scale_creates_linked_recommendations_in_bulk():
     assert all(r.history.exists() and r.versions.exists() for r in scale)
     call_command(SeedScale(), workshops=5, registrations=20, reflections=12, recommendations=18, stdout=out)
     assert scale.count() == 18
+
+
+def test_seed_scale_factor_multiplies_the_city_size_and_grows_existing_data(monkeypatch):
+    from recommendations.management.commands import seed_scale
+    from workshops.models import Registration, Workshop
+
+    for key, value in {"workshops": 3, "registrations": 12, "reflections": 4, "recommendations": 5}.items():
+        monkeypatch.setitem(seed_scale.CITY, key, value)
+    out = io.StringIO()
+    call_command(SeedScale(), factor=1, stdout=out)
+    call_command(SeedScale(), factor=2, stdout=out)
+    upcoming = Workshop.objects.filter(slug__regex=r"^scale-[0-9]")
+    assert upcoming.count() == 6
+    assert Registration.objects.filter(workshop__in=upcoming).count() == 24
+    assert Workshop.objects.filter(slug__startswith=reflections_demo.SCALE_PREFIX).count() == 8
+    assert Recommendation.objects.filter(slug__startswith=demo.SCALE_PREFIX).count() == 10

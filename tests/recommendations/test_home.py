@@ -1,8 +1,8 @@
 import pytest
 
 from recommendations.models import Recommendation
+from tests.factories import WorkshopFactory
 from tests.recommendations.factories import RecommendationFactory
-from tests.workshops.factories import WorkshopFactory
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from recommendations import reports, services, tasks
 from recommendations.models import ReportJob
+from tests.auth import login_with_mfa
 from tests.recommendations.conftest import build_report_data, pdf_text
 from tests.recommendations.factories import ReportJobFactory, fachteam_user
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def media_files(settings):
-    root = settings.MEDIA_ROOT
+    root = settings.PRIVATE_MEDIA_ROOT
     return sorted(p for p in root.rglob("*.pdf")) if root.exists() else []
 
 
@@ -105,19 +106,54 @@ def test_a_failed_job_is_not_rerun_by_a_late_duplicate_message():
     render.assert_not_called()
 
 
-def test_sweep_requeues_jobs_stuck_in_running(settings, django_capture_on_commit_callbacks):
-    settings.REPORT_JOB_TIME_LIMIT = timedelta(minutes=15)
-    stuck = ReportJobFactory(
-        status=ReportJob.Status.RUNNING, started_at=timezone.now() - timedelta(minutes=20), attempts=1
+def test_sweep_marks_running_jobs_without_heartbeat_stalled(settings):
+    settings.REPORT_JOB_STALE = timedelta(seconds=45)
+    now = timezone.now()
+    dead = ReportJobFactory(
+        status=ReportJob.Status.RUNNING,
+        started_at=now - timedelta(minutes=2),
+        heartbeat_at=now - timedelta(seconds=50),
+        attempts=1,
     )
-    fresh = ReportJobFactory(status=ReportJob.Status.RUNNING, started_at=timezone.now(), attempts=1)
-    with mock.patch.object(tasks.report_generate, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
+    alive = ReportJobFactory(
+        status=ReportJob.Status.RUNNING,
+        started_at=now - timedelta(minutes=2),
+        heartbeat_at=now - timedelta(seconds=5),
+        attempts=1,
+    )
+    assert tasks.report_sweep() == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == ReportJob.Status.STALLED and dead.run_token is None
+    assert "unterbrochen" in dead.error
+    assert alive.status == ReportJob.Status.RUNNING
+
+
+def test_sweep_stops_a_run_beyond_the_render_time_limit_even_with_heartbeat(settings):
+    settings.REPORT_JOB_TIME_LIMIT = timedelta(minutes=15)
+    now = timezone.now()
+    job = ReportJobFactory(
+        status=ReportJob.Status.RUNNING, started_at=now - timedelta(minutes=20), heartbeat_at=now, attempts=1
+    )
+    tasks.report_sweep()
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.STALLED
+
+
+def test_sweep_republishes_queued_jobs_whose_message_got_lost(settings, django_capture_on_commit_callbacks):
+    settings.REPORT_JOB_REPUBLISH_AFTER = timedelta(minutes=2)
+    lost = ReportJobFactory(status=ReportJob.Status.QUEUED)
+    ReportJob.objects.filter(pk=lost.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=3))
+    recent = ReportJobFactory(status=ReportJob.Status.QUEUED, heartbeat_at=timezone.now())
+    with (
+        mock.patch.object(tasks.report_generate, "apply_async") as publish,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert tasks.report_sweep() == 1
-    delay.assert_called_once_with(stuck.pk)
-    stuck.refresh_from_db()
-    fresh.refresh_from_db()
-    assert stuck.status == ReportJob.Status.QUEUED and stuck.run_token is None
-    assert fresh.status == ReportJob.Status.RUNNING
+    publish.assert_called_once()
+    assert publish.call_args.kwargs["args"] == (lost.pk,)
+    recent.refresh_from_db()
+    assert recent.status == ReportJob.Status.QUEUED
 
 
 def test_sweep_gives_up_after_the_maximum_attempts(settings):
@@ -126,7 +162,54 @@ def test_sweep_gives_up_after_the_maximum_attempts(settings):
     services.report_jobs_requeue_stuck()
     job.refresh_from_db()
     assert job.status == ReportJob.Status.FAILED
-    assert "Zeitlimit" in job.error
+    assert "Versuche" in job.error
+
+
+def test_a_redelivered_message_takes_over_a_running_job_without_heartbeat(settings):
+    settings.REPORT_JOB_STALE = timedelta(seconds=45)
+    now = timezone.now()
+    job = ReportJobFactory(
+        status=ReportJob.Status.RUNNING,
+        started_at=now - timedelta(minutes=1),
+        heartbeat_at=now - timedelta(minutes=1),
+        attempts=1,
+    )
+    tasks.report_generate(job.pk)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+    assert job.attempts == 2
+
+
+def test_a_stalled_job_can_be_retried_and_then_succeeds(django_capture_on_commit_callbacks):
+    job = ReportJobFactory(status=ReportJob.Status.STALLED, error="unterbrochen", attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_job_retry(job=job)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+
+
+def test_the_report_page_shows_a_stalled_job_with_a_retry_button(client):
+    user = fachteam_user()
+    job = ReportJobFactory(
+        status=ReportJob.Status.STALLED, error="Die Erstellung wurde unterbrochen", requested_by=user
+    )
+    login_with_mfa(client, user)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "unterbrochen" in page
+    assert "Erneut versuchen" in page
+    status = client.get(f"/berichte/{job.pk}/status/").json()
+    assert (status["status"], status["finished"]) == ("stalled", True)
+
+
+def test_staff_retry_of_a_stalled_job_through_the_page(client, django_capture_on_commit_callbacks):
+    user = fachteam_user()
+    job = ReportJobFactory(status=ReportJob.Status.STALLED, error="unterbrochen", requested_by=user, attempts=1)
+    login_with_mfa(client, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/berichte/{job.pk}/wiederholen/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
 
 
 def test_stale_run_cannot_overwrite_the_run_that_took_over(settings):

@@ -32,3 +32,12 @@ def test_queries_per_report_do_not_grow_with_the_data():
     after = {kind: count_queries(kind, parameters_for(kind, larger)) for kind in reports.BUILDERS}
     assert after == before
     assert max(after.values()) <= 40
+
+
+def test_queries_per_report_do_not_grow_above_the_list_limit(settings):
+    settings.REPORT_LIST_LIMIT = 1  # every list of these reports is summarised, the CSV attachments built
+    small = build_report_data(workshops=2, registrations_per_workshop=3, recommendations=2)
+    before = {kind: count_queries(kind, parameters_for(kind, small)) for kind in ("district", "recommendations")}
+    larger = build_report_data(workshops=7, registrations_per_workshop=8, recommendations=9)
+    after = {kind: count_queries(kind, parameters_for(kind, larger)) for kind in ("district", "recommendations")}
+    assert after == before

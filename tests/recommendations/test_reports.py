@@ -79,3 +79,17 @@ def test_rendering_fetches_nothing_but_our_static_files(report_data):
     assert fetcher.fetch("http://127.0.0.1:8000/static/recommendations/report.css")
     with pytest.raises(ForbiddenResource):
         fetcher.fetch("https://example.org/tracker.png")
+
+
+def test_small_count_threshold_and_its_texts_follow_the_setting(report_data, settings):
+    from django.template.loader import render_to_string
+
+    settings.PUBLIC_MIN_COUNT = 1000
+    workshop = report_data["workshops"][0]
+    template, context = reports.report_data(kind="workshop", parameters={"workshop": workshop.slug})
+    html = render_to_string(template, context)
+    assert "Zahlen unter 1000 werden nicht ausgewiesen" in html
+    assert "mindestens 1000" in html
+    assert context["feedback"]["shown"] is False
+    assert all(shown.replace("\u00a0", " ") == "weniger als 1000" for _name, shown in context["quarters"])
+    assert context["quarters"]

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.roles import Role
 from recommendations.models import Recommendation
+from tests.factories import DistrictFactory, UserFactory
 from tests.recommendations.factories import (
     RecommendationFactory,
     ReportJobFactory,
@@ -12,7 +13,6 @@ from tests.recommendations.factories import (
     network_user,
     user_with_role,
 )
-from tests.workshops.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 Status = Recommendation.Status

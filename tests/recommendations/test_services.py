@@ -7,13 +7,14 @@ from core.models import OutboxMail
 from recommendations import services
 from recommendations.models import Endorsement, HistoryEntry, Recommendation
 from recommendations.selectors import text_diff, version_diff
+from tests.factories import DistrictFactory, RegistrationFactory, WorkshopFactory
 from tests.recommendations.factories import (
     FieldOfActionFactory,
     RecommendationFactory,
+    decision_data,
     fachteam_user,
     network_user,
 )
-from tests.workshops.factories import DistrictFactory, RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 Status = Recommendation.Status
@@ -60,7 +61,11 @@ def test_full_path_of_transitions_is_kept_in_history():
     user = fachteam_user()
     for status in (Status.CONSULTATION, Status.ADOPTED, Status.IN_PROGRESS, Status.IMPLEMENTED):
         recommendation = services.recommendation_transition(
-            recommendation=recommendation, to_status=status, by=user, note=f"nach {status}"
+            recommendation=recommendation,
+            to_status=status,
+            by=user,
+            note=f"nach {status}",
+            decision=decision_data() if status == Status.ADOPTED else None,
         )
     steps = list(
         recommendation.history.filter(kind=HistoryEntry.Kind.STATUS).values_list("from_status", "to_status", "note")
@@ -106,7 +111,10 @@ def test_rejecting_needs_a_reason():
 def test_rejecting_keeps_the_reason_and_reopening_clears_it():
     recommendation = create()
     services.recommendation_transition(
-        recommendation=recommendation, to_status=Status.REJECTED, reason="Doppelt zu einer anderen Empfehlung."
+        recommendation=recommendation,
+        to_status=Status.REJECTED,
+        reason="Doppelt zu einer anderen Empfehlung.",
+        decision=decision_data(body_kind="fachteam", body_name="Fachteam Beteiligung", url=""),
     )
     recommendation.refresh_from_db()
     assert recommendation.rejection_reason == "Doppelt zu einer anderen Empfehlung."
@@ -273,7 +281,10 @@ def test_rejection_mail_contains_the_reason():
     RegistrationFactory(workshop=workshop, email="ja@example.org", status_updates_opt_in=True)
     recommendation = RecommendationFactory(status=Status.CONSULTATION, workshops=[workshop])
     services.recommendation_transition(
-        recommendation=recommendation, to_status=Status.REJECTED, reason="Wird bereits stadtweit umgesetzt."
+        recommendation=recommendation,
+        to_status=Status.REJECTED,
+        reason="Wird bereits stadtweit umgesetzt.",
+        decision=decision_data(),
     )
     mail = OutboxMail.objects.get(topic="recommendation_status")
     assert "Wird bereits stadtweit umgesetzt." in mail.body_text

@@ -8,20 +8,21 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from accounts.testing import login_with_mfa
 from recommendations import services
 from recommendations.models import Comment, Endorsement, Recommendation, ReportJob
+from tests.auth import login_with_mfa
+from tests.factories import DistrictFactory, UserFactory, WorkshopFactory
 from tests.recommendations.factories import (
     FieldOfActionFactory,
     InsightFactory,
     RecommendationFactory,
     ReflectionFactory,
     ReportJobFactory,
+    decision_data,
     district_user,
     fachteam_user,
     network_user,
 )
-from tests.workshops.factories import DistrictFactory, UserFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 Status = Recommendation.Status
@@ -141,6 +142,20 @@ def test_xlsx_export(client, tracker_data):
     assert len(values) == 2
 
 
+def test_tracker_exports_neutralise_formulas(client, tracker_data):
+    from openpyxl import load_workbook
+
+    RecommendationFactory(title='=HYPERLINK("https://evil.example/","Klick")', status=Status.ADOPTED)
+    text = client.get(reverse("recommendations:export_csv")).content.decode("utf-8-sig")
+    titles_csv = [row[0] for row in csv.reader(io.StringIO(text), delimiter=";")]
+    assert '\'=HYPERLINK("https://evil.example/","Klick")' in titles_csv
+    assert not any(title.startswith("=") for title in titles_csv)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("recommendations:export_xlsx")).content)).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert any(str(cell.value).startswith("'=HYPERLINK") for cell in cells)
+
+
 def test_detail_shows_evidence_trail_without_internal_notes(client, tracker_data):
     response = client.get(tracker_data["adopted"].get_absolute_url())
     content = response.content.decode()
@@ -155,7 +170,11 @@ def test_detail_shows_evidence_trail_without_internal_notes(client, tracker_data
 def test_detail_shows_timeline_and_rejection_reason(client, tracker_data):
     recommendation = tracker_data["mitte"]
     services.recommendation_transition(
-        recommendation=recommendation, to_status=Status.REJECTED, reason="Liegt nicht in städtischer Hand.", note="x"
+        recommendation=recommendation,
+        to_status=Status.REJECTED,
+        reason="Liegt nicht in städtischer Hand.",
+        note="x",
+        decision=decision_data(),
     )
     content = client.get(recommendation.get_absolute_url()).content.decode()
     assert "Liegt nicht in städtischer Hand." in content
@@ -208,7 +227,15 @@ def test_fachteam_adopts_a_recommendation_through_the_page(client, tracker_data)
     recommendation = tracker_data["mitte"]
     response = client.post(
         reverse("recommendations:transition", args=[recommendation.slug]),
-        {"status-to_status": "adopted", "status-note": "Im Bezirksrat beschlossen."},
+        {
+            "status-to_status": "adopted",
+            "status-note": "Im Bezirksrat beschlossen.",
+            "status-body_kind": "bezirksrat",
+            "status-body_name": "Stadtbezirksrat Mitte",
+            "status-decided_on": "2026-11-12",
+            "status-reference": "15-2410/2026",
+            "status-url": "https://ris.example.org/vorlage/15-2410-2026",
+        },
     )
     assert response.status_code == 302
     recommendation.refresh_from_db()
@@ -296,13 +323,13 @@ def test_contribute_page_for_network_members_only(client, tracker_data):
     assert "Geheimer Entwurf" in content and "Platz in Mitte" in content and "Bänke am Küchengarten" not in content
 
 
-def test_workshop_template_tag_lists_recommendations_from_the_workshop(tracker_data):
-    html = Template("{% load recommendations_tags %}{% recommendations_for_workshop workshop %}").render(
+def test_documentation_hook_lists_recommendations_from_the_workshop(tracker_data):
+    html = Template('{% load hb_hooks %}{% hook_sections "workshop_documentation" workshop %}').render(
         Context({"workshop": tracker_data["workshop"]})
     )
     assert "Bänke am Küchengarten" in html
     assert "Geheimer Entwurf" not in html
-    empty = Template("{% load recommendations_tags %}{% recommendations_for_workshop workshop %}").render(
+    empty = Template('{% load hb_hooks %}{% hook_sections "workshop_documentation" workshop %}').render(
         Context({"workshop": WorkshopFactory()})
     )
     assert empty.strip() == ""
@@ -325,6 +352,12 @@ def test_api_lists_public_recommendations_with_evidence(client, tracker_data):
 def test_reports_page_requires_staff_role(client):
     client.force_login(network_user())
     assert client.get("/berichte/").status_code == 403
+
+
+def test_reports_page_states_the_small_count_threshold_of_the_setting(client, settings):
+    settings.PUBLIC_MIN_COUNT = 7
+    login_with_mfa(client, fachteam_user())
+    assert "Zahlen unter 7 werden nicht ausgewiesen" in client.get("/berichte/").content.decode()
 
 
 def test_fachteam_requests_a_report_and_downloads_it(client, django_capture_on_commit_callbacks):
@@ -414,6 +447,11 @@ def test_admin_change_adopts_and_edits_through_the_services(client, tracker_data
         "transition_to": "adopted",
         "transition_note": "Im Bezirksrat beschlossen.",
         "transition_reason": "",
+        "decision_body_kind": "bezirksrat",
+        "decision_body_name": "Stadtbezirksrat Mitte",
+        "decision_decided_on": "2026-11-12",
+        "decision_reference": "15-2410/2026",
+        "decision_url": "https://ris.example.org/vorlage/15-2410-2026",
         "milestones-TOTAL_FORMS": "1",
         "milestones-INITIAL_FORMS": "0",
         "milestones-MIN_NUM_FORMS": "0",

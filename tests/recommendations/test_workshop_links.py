@@ -3,7 +3,7 @@
 import pytest
 
 from recommendations.models import Recommendation
-from tests.workshops.factories import WorkshopFactory
+from tests.factories import WorkshopFactory
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Factories of the reflections app (factory_boy), on top of tests/workshops/factories.py.
+"""Factories of the reflections app (factory_boy), on top of tests/factories.py.
 
 `held_workshop()` is a workshop that ended two days ago (status held) with a lead facilitator;
 `ReflectionFactory()` is a draft; `submitted_reflection(...)` rates every active criterion and submits
@@ -14,7 +14,7 @@ from factory.django import DjangoModelFactory
 from accounts.roles import Role
 from reflections import services
 from reflections.models import Commitment, FeedbackResponse, Insight, QualityCriterion, Reflection
-from tests.workshops.factories import (
+from tests.factories import (
     RegistrationFactory,
     UserFactory,
     WorkshopFactory,
@@ -103,6 +103,7 @@ class InsightFactory(DjangoModelFactory):
 
     reflection = factory.SubFactory(ReflectionFactory)
     text = factory.Sequence(lambda n: f"Erkenntnis {n}")
+    public = True  # marked public as evidence (issue 15.6); tests of internal insights pass public=False
 
 
 class CommitmentFactory(DjangoModelFactory):

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from accounts.testing import login_with_mfa
 from reflections import demo, selectors, services
 from reflections.models import CriterionRating, FeedbackCriterionAnswer, FeedbackResponse, QualityCriterion, Reflection
+from tests.auth import login_with_mfa
+from tests.factories import DistrictFactory, FormatFactory, UserFactory
 from tests.reflections.factories import with_role
-from tests.workshops.factories import DistrictFactory, FormatFactory, UserFactory
 from workshops.models import Workshop
 
 # A workshop: district (0/1), quarter offset (0–3 quarters ago), one rating list per reflection (values

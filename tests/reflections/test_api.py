@@ -3,8 +3,8 @@
 import pytest
 
 from reflections import services
+from tests.factories import DistrictFactory, WorkshopFactory
 from tests.reflections.factories import FeedbackResponseFactory, facilitator, held_workshop, submitted_reflection
-from tests.workshops.factories import DistrictFactory, WorkshopFactory
 from workshops.models import WorkshopTeamMember
 
 pytestmark = pytest.mark.django_db

@@ -2,16 +2,19 @@
 dashboard, documentation page and survey pass axe too."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
 from reflections import demo, services
 from reflections.models import FeedbackResponse, Reflection
+from tests.auth import login_with_mfa
 from tests.conftest import assert_accessible
+from tests.factories import AgendaItemFactory, DistrictFactory, MethodFactory, UserFactory
 from tests.reflections.factories import (
     FeedbackResponseFactory,
     attendees,
@@ -20,7 +23,6 @@ from tests.reflections.factories import (
     submitted_reflection,
     with_role,
 )
-from tests.workshops.factories import AgendaItemFactory, DistrictFactory, MethodFactory, UserFactory
 from workshops.models import Workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,7 +116,7 @@ def test_facilitator_submits_a_reflection_by_keyboard_on_a_phone(phone_page, liv
     tab_to(page, "button[value='submit']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/moderation/")
-    assert page.get_by_text("Ihre Reflexion ist abgegeben").is_visible()
+    expect(page.get_by_text("Ihre Reflexion ist abgegeben")).to_be_visible()
     assert_accessible(page)
 
     reflection = Reflection.objects.get()
@@ -138,13 +140,14 @@ def test_autosave_keeps_a_draft_without_pressing_a_button(page, live_server, wor
     with page.expect_response("**/reflexion/autosave/") as response:
         page.locator("#id_main-what_worked").blur()
     assert response.value.ok
-    assert page.locator("#autosave-status").inner_text().startswith("Entwurf automatisch gespeichert")
+    # The page script handles the answer after Playwright has seen it: wait for its effect.
+    expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Entwurf automatisch gespeichert"))
     assert Reflection.objects.get().what_worked == "Die Kleingruppen"
     page.locator("#id_insights-0-text").fill("Autosave-Erkenntnis")
     with page.expect_response("**/reflexion/autosave/"):
         page.locator("#id_insights-0-text").blur()
     insight = Reflection.objects.get().insights.get()
-    assert page.locator("input[name='insights-0-id']").input_value() == str(insight.pk)
+    expect(page.locator("input[name='insights-0-id']")).to_have_value(str(insight.pk))
     assert_accessible(page)
 
 
@@ -158,7 +161,7 @@ def test_workspace_pages_dashboard_and_debt_list_pass_axe(page, live_server, wor
     assert_accessible(page)
     page.goto(f"/moderation/werkstaetten/{workshop.slug}/fotos/")
     page.get_by_role("button", name="Foto hochladen").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
 
     demo.seed_scale(reflections=12, stdout=io.StringIO())
@@ -184,7 +187,7 @@ def test_public_documentation_and_survey_pass_axe(page, workshop):
     for _ in range(5):
         FeedbackResponseFactory(workshop=workshop, overall=5)
     page.goto(f"/werkstaetten/{workshop.slug}/dokumentation/")
-    assert page.get_by_text("Bänke prüfen").is_visible()
+    expect(page.get_by_text("Bänke prüfen")).to_be_visible()
     assert_accessible(page)
 
     registration = attendees(workshop, 1)[0]
@@ -192,7 +195,7 @@ def test_public_documentation_and_survey_pass_axe(page, workshop):
     page.goto(f"/rueckmeldung/{token}/")
     assert_accessible(page)
     page.get_by_role("button", name="Rückmeldung absenden").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("radio", name="eher zufrieden").check()
     page.get_by_role("button", name="Rückmeldung absenden").click()
@@ -200,5 +203,5 @@ def test_public_documentation_and_survey_pass_axe(page, workshop):
     assert_accessible(page)
     assert FeedbackResponse.objects.filter(overall=4).count() == 1
     page.goto(f"/rueckmeldung/{token}/")
-    assert page.get_by_text("bereits eine Rückmeldung").is_visible()
+    expect(page.get_by_text("bereits eine Rückmeldung")).to_be_visible()
     assert_accessible(page)

@@ -22,6 +22,7 @@ from reflections.models import (
     Reflection,
     ResultPhoto,
 )
+from tests.factories import AgendaItemFactory, MethodFactory, RegistrationFactory, WorkshopFactory
 from tests.reflections.factories import (
     attendees,
     facilitator,
@@ -30,7 +31,6 @@ from tests.reflections.factories import (
     lead_of,
     submitted_reflection,
 )
-from tests.workshops.factories import AgendaItemFactory, MethodFactory, RegistrationFactory, WorkshopFactory
 from workshops.models import Workshop, WorkshopTeamMember
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
 from core.registry import personal_data_erasers, personal_data_providers
 from reflections import services, tasks
 from reflections.models import FeedbackInvitation, ParticipationRecord, QualityCriterion, Reflection
+from tests.auth import login_with_mfa
+from tests.factories import UserFactory, WorkshopFactory
 from tests.reflections.factories import attendees, held_workshop, lead_of, submitted_reflection, with_role
-from tests.workshops.factories import UserFactory, WorkshopFactory
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,7 @@ def test_beat_schedule_names_existing_tasks():
         "reflections.tasks.workshops_mark_held",
         "reflections.tasks.feedback_invitations_send",
         "reflections.tasks.documentation_debt_remind",
+        "reflections.tasks.follow_up_remind",
     }
     for name in names:
         assert hasattr(tasks, name.rsplit(".", 1)[1])

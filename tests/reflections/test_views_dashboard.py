@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
 from reflections import demo, services
+from tests.auth import login_with_mfa
+from tests.factories import DistrictFactory, UserFactory
 from tests.reflections.factories import facilitator, held_workshop, submitted_reflection, with_role
-from tests.workshops.factories import DistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,8 @@ def test_fachteam_sees_the_criteria_chart_for_linden_limmer_with_its_table(clien
     page = response.content.decode()
     assert response.status_code == 200
     assert response.context["data"].workshop_count == 1
-    assert 'role="img"' in page and "Qualitätsmerkmale im Zeitverlauf – Linden-Limmer" in page
+    quarter = response.context["data"].period_labels[0]  # one quarter of data: bars for that quarter
+    assert 'role="img"' in page and f"Qualitätsmerkmale {quarter} – Linden-Limmer" in page
     assert "time-caption" in page and "4,0" in page
     assert response.context["data"].facilitators[response.context["data"].criteria[0].pk].average == 4
 
@@ -113,3 +114,25 @@ def test_documentation_debt_list(client, districts):
     response = client.get("/moderation/dokumentation-offen/")
     assert response.context["debts"][0].reminded and not response.context["debts"][0].escalated
     assert "erinnert" in response.content.decode()
+
+
+def test_dashboard_period_inputs_carry_iso_values_and_end_today(client, districts):
+    login_with_mfa(client, with_role(UserFactory(), Role.FACHTEAM))
+    page = client.get("/moderation/auswertung/").content.decode()
+    today = timezone.localdate()
+    assert f'value="{today.year - 2}-01-01"' in page
+    assert f'value="{today.isoformat()}"' in page
+    page = client.get("/moderation/auswertung/?von=2024-03-01&bis=2024-06-30").content.decode()
+    assert 'value="2024-03-01"' in page and 'value="2024-06-30"' in page
+
+
+def test_dashboard_with_one_quarter_of_data_shows_bars_not_lines_through_one_point(client, districts):
+    linden, _mitte = districts
+    submitted_reflection(held_workshop(district=linden), rating=4)
+    login_with_mfa(client, with_role(UserFactory(), Role.FACHTEAM))
+    response = client.get("/moderation/auswertung/")
+    assert len(response.context["data"].periods) == 1
+    charts = response.context["charts"]
+    assert "Liniendiagramm" not in charts["criteria_time"]
+    assert "Balkendiagramm" in charts["criteria_time"]
+    assert "Liniendiagramm" not in charts.get("reach", "")

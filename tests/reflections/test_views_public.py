@@ -4,8 +4,8 @@ import pytest
 
 from reflections import services
 from reflections.models import Commitment, FeedbackResponse
+from tests.factories import WorkshopFactory
 from tests.reflections.factories import FeedbackResponseFactory, attendees, held_workshop, submitted_reflection
-from tests.workshops.factories import WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,16 +122,16 @@ def test_thanks_page(client):
 
 
 def test_higher_apps_can_add_a_section_to_the_documentation_page(client):
-    from reflections import views
+    from core import hooks
 
     workshop = held_workshop()
 
     def section(request, shown):
         return f"<section><h2>Empfehlungen aus {shown.title}</h2></section>" if shown == workshop else ""
 
-    views.register_documentation_section(section)
+    hooks.WORKSHOP_DOCUMENTATION_SECTIONS.register(section)
     try:
         page = client.get(f"/werkstaetten/{workshop.slug}/dokumentation/").content.decode()
     finally:
-        views._documentation_sections.remove(section)
+        hooks.WORKSHOP_DOCUMENTATION_SECTIONS.unregister(section)
     assert f"<h2>Empfehlungen aus {workshop.title}</h2>" in page

@@ -5,17 +5,17 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
 from core.models import AuditLog
 from reflections.models import Insight, Reflection
-from tests.reflections.factories import attendees, facilitator, held_workshop, lead_of, submitted_reflection, with_role
-from tests.workshops.factories import (
+from tests.auth import login_with_mfa
+from tests.factories import (
     DistrictFactory,
     RegistrationFactory,
     UserFactory,
     WorkshopFactory,
     WorkshopTeamMemberFactory,
 )
+from tests.reflections.factories import attendees, facilitator, held_workshop, lead_of, submitted_reflection, with_role
 from workshops.models import Workshop, WorkshopTeamMember
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
 from core.models import AuditLog
-from tests.workshops.factories import (
+from tests.auth import login_with_mfa
+from tests.factories import (
     DistrictFactory,
     RegistrationFactory,
     UserFactory,

@@ -2,19 +2,21 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
 from core.models import OutboxMail
-from tests.workshops.factories import (
+from tests.auth import login_with_mfa
+from tests.factories import (
     AgendaItemFactory,
     DistrictFactory,
     RegistrationFactory,
     UserFactory,
     WorkshopFactory,
     WorkshopTeamMemberFactory,
+    register,
 )
 from workshops.models import Registration, Workshop
 
@@ -126,6 +128,11 @@ def test_change_page_has_team_and_agenda_inlines_and_export_links(client, fachte
 
 
 def _post_change(client, workshop, **changes):
+    return client.post(f"{CHANGELIST}{workshop.pk}/change/", _change_data(client, workshop, **changes))
+
+
+def _change_data(client, workshop, **changes) -> dict:
+    """The change form's data as the browser would post it (the form loaded now), with `changes`."""
     response = client.get(f"{CHANGELIST}{workshop.pk}/change/")
     form = response.context["adminform"].form
     data = {}
@@ -151,7 +158,7 @@ def _post_change(client, workshop, **changes):
     for prefix in ("team", "agenda"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)
-    return client.post(f"{CHANGELIST}{workshop.pk}/change/", data)
+    return data
 
 
 def test_admin_form_saves_a_valid_change(client, fachteam):
@@ -186,6 +193,104 @@ def test_more_capacity_offers_the_new_seats_to_the_waiting_list(client, fachteam
         _post_change(client, workshop, capacity=2)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.OFFERED
+
+
+@pytest.fixture
+def registration_during_save(monkeypatch):
+    """Registers `seats` people through the services after the admin has read and checked the workshop,
+    just before it writes (the window in which the old full save wrote back the counter it had read)."""
+    from workshops.admin import WorkshopAdmin
+
+    def arrange(seats: int) -> None:
+        original = WorkshopAdmin.save_model
+
+        def save_model(self, request, obj, form, change):
+            for n in range(seats):
+                register(Workshop.objects.get(pk=obj.pk), email=f"zwischendurch{n}@example.org")
+            return original(self, request, obj, form, change)
+
+        monkeypatch.setattr(WorkshopAdmin, "save_model", save_model)
+
+    return arrange
+
+
+def _recount(workshop) -> int:
+    return sum(Registration.objects.filter(workshop=workshop, holds_seats=True).values_list("seats", flat=True))
+
+
+def test_admin_save_keeps_registrations_committed_while_it_saves(client, fachteam, registration_during_save):
+    workshop = WorkshopFactory(title="Alt", capacity=10)
+    registration_during_save(3)
+    response = _post_change(client, workshop, title="Neu")
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert (workshop.title, workshop.seats_held, _recount(workshop)) == ("Neu", 3, 3)
+
+
+def test_admin_capacity_below_seats_taken_while_it_saves_is_refused(client, fachteam, registration_during_save):
+    workshop = WorkshopFactory(capacity=3)
+    registration_during_save(3)
+    response = _post_change(client, workshop, capacity=2, title="Neu")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    workshop.refresh_from_db()
+    # (In this one-connection test the refused change view rolls the registrations back with it.)
+    assert (workshop.capacity, workshop.seats_held) == (3, _recount(workshop))
+    assert workshop.title != "Neu"
+    assert "3 Plätze belegt" in " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_admin_add_creates_the_workshop_through_the_service(client, fachteam, monkeypatch):
+    from workshops import services
+
+    source = WorkshopFactory(slug="vorlage")
+    data = _change_data(client, source, slug="neue-werkstatt", title="Neue Werkstatt", status="draft")
+    calls = []
+    original = services.workshop_create
+    monkeypatch.setattr(services, "workshop_create", lambda **kw: calls.append(kw) or original(**kw))
+    response = client.post(f"{CHANGELIST}add/", data)
+    assert response.status_code == 302
+    created = Workshop.objects.get(slug="neue-werkstatt")
+    assert (len(calls), created.seats_held, created.created_by) == (1, 0, fachteam)
+
+
+def test_admin_agenda_and_team_inlines_write_through_the_services(client, fachteam, monkeypatch):
+    from workshops import services
+
+    workshop = WorkshopFactory()
+    removed = AgendaItemFactory(workshop=workshop, title="Alt")
+    member = UserFactory()
+    data = _change_data(client, workshop)
+    data.update(
+        {
+            "agenda-TOTAL_FORMS": 2,
+            "agenda-INITIAL_FORMS": 1,
+            "agenda-0-id": removed.pk,
+            "agenda-0-workshop": workshop.pk,
+            "agenda-0-title": "Alt",
+            "agenda-0-order": 0,
+            "agenda-0-duration_minutes": 15,
+            "agenda-0-DELETE": "on",
+            "agenda-1-workshop": workshop.pk,
+            "agenda-1-title": "Thementische",
+            "agenda-1-order": 1,
+            "agenda-1-duration_minutes": 30,
+            "team-TOTAL_FORMS": 1,
+            "team-0-workshop": workshop.pk,
+            "team-0-user": member.pk,
+            "team-0-role": "co",
+        }
+    )
+    calls = []
+    for name in ("agenda_item_save", "agenda_item_delete", "workshop_team_member_save"):
+        original = getattr(services, name)
+        monkeypatch.setattr(
+            services, name, lambda _name=name, _original=original, **kw: calls.append(_name) or _original(**kw)
+        )
+    response = client.post(f"{CHANGELIST}{workshop.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert sorted(calls) == ["agenda_item_delete", "agenda_item_save", "workshop_team_member_save"]
+    assert list(workshop.agenda.values_list("title", flat=True)) == ["Thementische"]
+    assert list(workshop.team.values_list("user_id", "role")) == [(member.pk, "co")]
 
 
 def test_reserved_slug_is_refused(client, fachteam):

@@ -1,5 +1,6 @@
 """The workshop API (DESIGN §6): list, detail, registration, throttling, schema."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,9 +8,10 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.models import OutboxMail
+from tests.factories import FormatFactory, QuarterFactory, RegistrationFactory, WorkshopFactory, fill
 from workshops.models import Registration
-
-from .factories import FormatFactory, QuarterFactory, RegistrationFactory, WorkshopFactory, fill
+from workshops.stamps import make_form_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +48,14 @@ def body(**overrides):
     return {"name": "Erika Mustermann", "email": "erika@example.org", "privacy_consent": True, **overrides}
 
 
-def post(api, workshop, data):
-    return api.post(f"/api/v1/workshops/{workshop.slug}/registrations/", data, format="json")
+def stamp_for(workshop) -> str:
+    """A stamp as GET …/registration-stamp/ hands it out, old enough for the time trap."""
+    return make_form_stamp(workshop_id=workshop.pk, at=time.time() - 60)
+
+
+def post(api, workshop, data, **extra):
+    data = {"stamp": stamp_for(workshop), **data}
+    return api.post(f"/api/v1/workshops/{workshop.slug}/registrations/", data, format="json", **extra)
 
 
 # --- list -------------------------------------------------------------------------------------------------
@@ -67,14 +75,14 @@ def test_list_entries_have_the_documented_fields(api):
     assert set(entry) >= DOCUMENTED
 
 
-def test_list_shows_only_published_held_and_documented(api):
+def test_list_shows_every_public_workshop_but_no_draft(api):
     shown = {
         WorkshopFactory(status="published").slug,
         WorkshopFactory(status="held").slug,
         WorkshopFactory(status="documented").slug,
+        WorkshopFactory(status="cancelled").slug,
     }
     WorkshopFactory(status="draft")
-    WorkshopFactory(status="cancelled")
     assert {w["slug"] for w in api.get("/api/v1/workshops/").json()["results"]} == shown
 
 
@@ -153,7 +161,7 @@ def test_detail_of_a_draft_is_404(api):
 def test_registration_answers_201_pending(api):
     workshop = WorkshopFactory()
     response = post(api, workshop, body(seats=2))
-    assert (response.status_code, response.json()) == (201, {"status": "pending"})
+    assert (response.status_code, response.json()["status"]) == (201, "pending")
     assert Registration.objects.get(workshop=workshop).seats == 2
 
 
@@ -161,7 +169,7 @@ def test_registration_on_a_full_workshop_answers_201_waitlisted(api):
     workshop = WorkshopFactory(capacity=1)
     fill(workshop)
     response = post(api, workshop, body())
-    assert (response.status_code, response.json()) == (201, {"status": "waitlisted"})
+    assert (response.status_code, response.json()["status"]) == (201, "waitlisted")
 
 
 def test_known_address_gets_the_identical_answer(api):
@@ -213,7 +221,7 @@ def test_missing_privacy_consent_answers_400(api):
     data = body()
     del data["privacy_consent"]
     response = post(api, WorkshopFactory(), data)
-    assert (response.status_code, list(response.json())) == (400, ["privacy_consent"])
+    assert (response.status_code, list(response.json())) == (400, ["detail", "code", "privacy_consent"])
 
 
 def test_registration_for_a_closed_workshop_answers_400(api):
@@ -233,16 +241,31 @@ def test_too_many_registrations_from_one_address_answer_429(api, settings):
     assert codes == [201, 201, 201, 429]
 
 
-def test_too_many_registrations_for_one_email_answer_429_from_any_ip(api, settings):
+def test_registrations_for_one_email_from_many_ips_are_never_throttled(api, settings):
+    """A third party must not exhaust a victim address's limit (issue 15.4): no 429 per address."""
     settings.REGISTRATION_RATE_LIMIT = "2/m"
     workshops = WorkshopFactory.create_batch(3)
-    codes = [
-        api.post(
-            f"/api/v1/workshops/{w.slug}/registrations/", body(), format="json", REMOTE_ADDR=f"10.0.0.{i}"
-        ).status_code
-        for i, w in enumerate(workshops)
-    ]
-    assert codes == [201, 201, 429]
+    codes = [post(api, w, body(), REMOTE_ADDR=f"10.0.0.{i}").status_code for i, w in enumerate(workshops)]
+    assert codes == [201, 201, 201]
+
+
+def test_mails_to_one_address_beyond_its_budget_are_dropped_with_the_same_answer(api, settings):
+    settings.REGISTRATION_ADDRESS_MAIL_LIMIT = "2/h"
+    workshops = WorkshopFactory.create_batch(3)
+    answers = [post(api, w, body(), REMOTE_ADDR=f"10.0.0.{i}") for i, w in enumerate(workshops)]
+    assert {(a.status_code, a.json()["status"]) for a in answers} == {(201, "pending")}
+    assert answers[2].json() == answers[0].json()
+    assert OutboxMail.objects.filter(to="erika@example.org").count() == 2
+    assert Registration.objects.filter(email="erika@example.org").count() == 2
+
+
+def test_the_address_owner_can_still_register_after_a_flood_once_the_window_passed(api, settings):
+    settings.REGISTRATION_ADDRESS_MAIL_LIMIT = "1/h"
+    first, second = WorkshopFactory.create_batch(2)
+    post(api, first, body(), REMOTE_ADDR="10.0.0.9")
+    cache.clear()  # the window passed
+    assert post(api, second, body()).status_code == 201
+    assert Registration.objects.filter(workshop=second, email="erika@example.org").exists()
 
 
 def test_rate_limit_off_never_throttles(api, settings):
@@ -327,3 +350,128 @@ def test_registration_right_after_a_cancellation_is_refused_despite_the_cached_w
     response = post(api, workshop, body(email="second@example.org"))
     assert (response.status_code, response.json()["code"]) == (400, "registration_closed")
     assert not Registration.objects.active().filter(workshop=workshop).exists()
+
+
+def test_cancelled_workshop_answers_alike_in_html_and_api(api, client):
+    workshop = WorkshopFactory(cancelled=True, cancellation_reason="Der Raum ist gesperrt.")
+    html = client.get(f"/werkstaetten/{workshop.slug}/")
+    response = api.get(f"/api/v1/workshops/{workshop.slug}/")
+    assert (html.status_code, response.status_code) == (200, 200)
+    assert (response.json()["status"], response.json()["registration_open"]) == ("cancelled", False)
+    assert "abgesagt" in html.content.decode().lower()
+
+
+def test_draft_workshop_is_missing_alike_in_html_and_api(api, client):
+    workshop = WorkshopFactory(status="draft")
+    html = client.get(f"/werkstaetten/{workshop.slug}/")
+    assert (html.status_code, api.get(f"/api/v1/workshops/{workshop.slug}/").status_code) == (404, 404)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_from_the_fragment_cache_runs_one_query_when_warm(api, count, settings, django_assert_max_num_queries):
+    from core import fragments
+
+    settings.FRAGMENT_CACHE_ENABLED = True
+    fragments.clear()
+    quarter = QuarterFactory()
+    WorkshopFactory.create_batch(count, quarters=[quarter])
+    with django_assert_max_num_queries(5):  # the fingerprint, the count, the page, the quarters of built items
+        cold = api.get("/api/v1/workshops/").json()
+    with django_assert_max_num_queries(1):  # the fingerprint of the public workshops
+        warm = api.get("/api/v1/workshops/").json()
+    assert warm == cold
+    assert len(warm["results"]) == min(count, 20)
+    fragments.clear()
+
+
+def test_list_from_the_fragment_cache_shows_a_changed_workshop_at_once(api, settings):
+    from core import fragments
+    from workshops.models import Workshop
+
+    settings.FRAGMENT_CACHE_ENABLED = True
+    fragments.clear()
+    workshop = WorkshopFactory(capacity=10)
+    api.get("/api/v1/workshops/")
+    Workshop.objects.filter(pk=workshop.pk).update(seats_held=4)
+    item = api.get("/api/v1/workshops/").json()["results"][0]
+    assert item["seats_available"] == 6
+    workshop.refresh_from_db()
+    workshop.title = "Neuer Titel"
+    workshop.save()
+    assert api.get("/api/v1/workshops/").json()["results"][0]["title"] == "Neuer Titel"
+    fragments.clear()
+
+
+def test_list_from_the_fragment_cache_equals_the_uncached_list(api, settings):
+    from core import fragments
+
+    quarter = QuarterFactory()
+    WorkshopFactory.create_batch(5, quarters=[quarter])
+    plain = api.get("/api/v1/workshops/").json()
+    settings.FRAGMENT_CACHE_ENABLED = True
+    fragments.clear()
+    assert api.get("/api/v1/workshops/").json() == plain
+    assert api.get("/api/v1/workshops/").json() == plain
+    fragments.clear()
+
+
+def _group_request(workshop, **extra):
+    return {"name": "Gruppe", "email": "gruppe@example.org", "seats": 4, "privacy_consent": True, **extra}
+
+
+def test_group_larger_than_the_free_seats_answers_409_with_the_free_number(api):
+    workshop = WorkshopFactory(capacity=4)
+    fill(workshop, seats=1)
+    response = post(api, workshop, _group_request(workshop))
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["seats_available"]) == ("not_enough_seats", 3)
+    assert not Registration.objects.filter(email="gruppe@example.org").exists()
+
+
+def test_group_larger_than_the_free_seats_goes_on_the_waiting_list_when_asked(api):
+    workshop = WorkshopFactory(capacity=4)
+    fill(workshop, seats=1)
+    response = post(api, workshop, _group_request(workshop, waitlist=True))
+    assert (response.status_code, response.json()["status"]) == (201, "waitlisted")
+
+
+def test_schema_documents_the_409_not_enough_seats_answer(api):
+    import json
+
+    schema = json.loads(api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content)
+    operation = schema["paths"]["/api/v1/workshops/{slug}/registrations/"]["post"]
+    assert "409" in operation["responses"]
+    request_schema = schema["components"]["schemas"]["RegistrationRequest"]["properties"]
+    assert "waitlist" in request_schema
+
+
+def test_the_public_seat_count_moves_alike_for_a_new_and_a_known_address(api, settings):
+    """Enumeration by seat count (issue 15.4): neither registration moves `seats_available`, and both get
+    the same answer; only a confirmation (which needs the mailbox) moves it."""
+    settings.WORKSHOPS_PENDING_HOLD_SHARE = 25
+    workshop = WorkshopFactory(capacity=8)
+    post(api, workshop, body(email="known@example.org"))
+    seats = lambda: api.get(f"/api/v1/workshops/{workshop.slug}/").json()["seats_available"]  # noqa: E731
+    before = seats()
+    new = post(api, workshop, body(email="new@example.org"))
+    after_new = seats()
+    known = post(api, workshop, body(email="known@example.org"))
+    after_known = seats()
+    assert before == after_new == after_known == 8
+    assert (new.status_code, new.json()) == (known.status_code, known.json())
+
+
+def test_cached_list_pages_differ_by_url_and_follow_seats_at_once(api, settings):
+    from core import fragments
+    from workshops.models import Workshop
+
+    settings.FRAGMENT_CACHE_ENABLED = True
+    fragments.clear()
+    workshops = WorkshopFactory.create_batch(21, capacity=10)
+    first = api.get("/api/v1/workshops/").json()
+    second = api.get("/api/v1/workshops/?page=2").json()
+    assert len(first["results"]) == 20 and len(second["results"]) == 1
+    Workshop.objects.filter(pk=workshops[0].pk).update(seats_held=4)  # the seat statement leaves updated_at
+    item = api.get("/api/v1/workshops/").json()["results"][0]
+    assert item["seats_available"] == 6
+    fragments.clear()

@@ -9,12 +9,12 @@ from django.test import Client
 
 from accounts.demo import seed_accounts
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
+from tests.auth import login_with_mfa
 from tests.conftest import axe_violations
 from workshops import demo, tokens
 from workshops.models import Registration, Workshop
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 class Out:
@@ -141,12 +141,14 @@ def test_check_in_page_works_on_a_phone_with_the_code_from_the_qr_link(phone_pag
     assert phone_page.get_by_label("Name oder Code").input_value() == registration.check_in_code
     assert axe_violations(phone_page) == []
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone_page.get_by_role("button", name=f"Einchecken: {registration.name}").tap()
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("button", name=f"Einchecken: {registration.name}").tap()
     phone_page.wait_for_selector(".message-success")
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
     assert axe_violations(phone_page) == []
-    phone_page.get_by_role("button", name=f"Rückgängig: {registration.name}").tap()
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("button", name=f"Rückgängig: {registration.name}").tap()
     phone_page.wait_for_selector(".message-success")
     registration.refresh_from_db()
     assert registration.checked_in_at is None

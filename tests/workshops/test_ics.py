@@ -6,9 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from tests.factories import WorkshopFactory
 from workshops.ics import workshop_ics
-
-from .factories import WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -3,8 +3,9 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
+from accounts import rules as role_rules
 from accounts.roles import Role
-from tests.workshops.factories import (
+from tests.factories import (
     DistrictFactory,
     RegistrationFactory,
     UserFactory,
@@ -12,6 +13,7 @@ from tests.workshops.factories import (
     WorkshopTeamMemberFactory,
 )
 from workshops import rules as workshop_rules
+from workshops import selectors as workshop_selectors
 from workshops.models import WorkshopTeamMember
 
 pytestmark = pytest.mark.django_db
@@ -97,11 +99,12 @@ def test_support_needs_only_for_team_and_fachteam(world):
     assert not world["district_linden"].has_perm("workshops.view_support_needs", world["a"])
 
 
-def test_district_staff_on_the_team_sees_support_needs(world):
+def test_district_staff_on_the_team_do_not_see_support_needs(world):
+    # Issue 15 point 6: Art. 9 data only for lead, co-facilitators and the Fachteam.
     WorkshopTeamMemberFactory(
         workshop=world["a"], user=world["district_linden"], role=WorkshopTeamMember.Role.DISTRICT_OFFICE
     )
-    assert world["district_linden"].has_perm("workshops.view_support_needs", world["a"])
+    assert not world["district_linden"].has_perm("workshops.view_support_needs", world["a"])
 
 
 def test_facilitators_cannot_change_workshops(world):
@@ -130,16 +133,16 @@ def test_expert_on_team_is_member_but_not_facilitator(world):
 
 
 def test_role_predicates(world):
-    assert workshop_rules.is_network_member(world["network"])
-    assert workshop_rules.is_moderation(world["facilitator_a"])
-    assert workshop_rules.is_district_staff(world["district_linden"])
-    assert workshop_rules.is_fachteam(world["fachteam"])
-    assert not workshop_rules.is_fachteam(world["district_linden"])
+    assert role_rules.is_network_member(world["network"])
+    assert role_rules.is_moderation(world["facilitator_a"])
+    assert role_rules.is_district_staff(world["district_linden"])
+    assert role_rules.is_fachteam(world["fachteam"])
+    assert not role_rules.is_fachteam(world["district_linden"])
 
 
 def test_superuser_counts_as_fachteam():
     admin = UserFactory(is_superuser=True, is_staff=True)
-    assert workshop_rules.is_fachteam(admin)
+    assert role_rules.is_fachteam(admin)
 
 
 def test_without_object_a_perm_means_for_at_least_one(world):
@@ -150,23 +153,23 @@ def test_without_object_a_perm_means_for_at_least_one(world):
 
 
 def test_queryset_helpers_restrict_to_visible_workshops(world):
-    assert set(workshop_rules.workshops_for_user(world["facilitator_a"])) == {world["a"]}
-    assert set(workshop_rules.workshops_for_user(world["district_mitte"])) == {world["b"]}
-    assert set(workshop_rules.workshops_for_user(world["fachteam"])) >= {world["a"], world["b"]}
-    assert list(workshop_rules.workshops_for_user(world["citizen"])) == []
-    assert list(workshop_rules.workshops_for_user(AnonymousUser())) == []
+    assert set(workshop_selectors.workshops_for_user(world["facilitator_a"])) == {world["a"]}
+    assert set(workshop_selectors.workshops_for_user(world["district_mitte"])) == {world["b"]}
+    assert set(workshop_selectors.workshops_for_user(world["fachteam"])) >= {world["a"], world["b"]}
+    assert list(workshop_selectors.workshops_for_user(world["citizen"])) == []
+    assert list(workshop_selectors.workshops_for_user(AnonymousUser())) == []
 
 
 def test_registration_queryset_helper(world):
     other_b = RegistrationFactory(workshop=world["b"])
-    assert set(workshop_rules.registrations_for_user(world["facilitator_a"])) == {world["registration"]}
-    assert set(workshop_rules.registrations_for_user(world["facilitator_b"])) == {other_b}
-    assert list(workshop_rules.registrations_for_user(world["citizen"])) == []
+    assert set(workshop_selectors.registrations_for_user(world["facilitator_a"])) == {world["registration"]}
+    assert set(workshop_selectors.registrations_for_user(world["facilitator_b"])) == {other_b}
+    assert list(workshop_selectors.registrations_for_user(world["citizen"])) == []
 
 
 def test_support_needs_queryset_excludes_district_office(world):
-    assert list(workshop_rules.support_needs_workshops_for_user(world["district_linden"])) == []
-    assert set(workshop_rules.support_needs_workshops_for_user(world["facilitator_a"])) == {world["a"]}
+    assert list(workshop_selectors.support_needs_workshops_for_user(world["district_linden"])) == []
+    assert set(workshop_selectors.support_needs_workshops_for_user(world["facilitator_a"])) == {world["a"]}
 
 
 def test_fachteam_has_model_permissions_of_every_app(world):

@@ -9,10 +9,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from core.models import OutboxMail
+from tests.factories import RegistrationFactory, WorkshopFactory, register
 from workshops import services
+from workshops.services import mails
 from workshops.tokens import check_in_url
-
-from .factories import RegistrationFactory, WorkshopFactory, register
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +64,14 @@ def test_every_mail_is_german_text_and_html_with_manage_link_and_ics(make, topic
     assert Calendar.from_ical(attachment(mail, "text/calendar")).walk("VEVENT")
 
 
-def test_waitlisted_mail_has_manage_link_and_ics():
+def test_waitlisted_mail_has_manage_link_and_no_calendar_entry():
     workshop = WorkshopFactory(capacity=1)
     RegistrationFactory(workshop=workshop)
     register(workshop, email="erika@example.org")
     mail = only_mail(to="erika@example.org", topic="waitlisted")
     assert "Warteliste" in mail.subject and "/werkstaetten/anmeldung/" in mail.body_text
-    attachment(mail, "text/calendar")
+    assert [a for a in mail.attachments if a["mimetype"] == "text/calendar"] == []
+    assert "Kalendereintrag" not in mail.body_text
 
 
 def test_confirmed_mail_carries_the_check_in_code_and_a_qr_code_to_the_door_page():
@@ -81,12 +82,12 @@ def test_confirmed_mail_carries_the_check_in_code_and_a_qr_code_to_the_door_page
     png = attachment(mail, "image/png")
     door = check_in_url(registration.workshop, confirmed.check_in_code)
     assert door.endswith(f"/werkstaetten/{registration.workshop.slug}/einlass/?code={confirmed.check_in_code}")
-    assert png == services._qr_png(door)
+    assert png == mails._qr_png(door)
 
 
 def test_qr_code_encodes_the_check_in_url():
     url = "http://127.0.0.1:8000/werkstaetten/x/einlass/?code=ACD479"
-    png = services._qr_png(url)
+    png = mails._qr_png(url)
     assert png.startswith(b"\x89PNG") and len(png) > 200
 
 
@@ -186,12 +187,12 @@ def test_cached_confirm_request_mail_equals_a_direct_rendering(name):
     workshop = WorkshopFactory(title="Wege & Plätze", venue_public_transport="Bus 100 <Limmerstraße>")
     for seats in (1, 3):
         registration = register(workshop, name=name, seats=seats).registration
-        cached = services._confirm_request_mail(registration)
-        direct = services._confirm_request_mail_uncached(registration)
+        cached = mails._confirm_request_mail(registration)
+        direct = mails._confirm_request_mail_uncached(registration)
         assert {key: cached[key] for key in direct} == direct
 
 
 def test_confirm_request_mail_names_the_hold_deadline():
     registration = register(WorkshopFactory(), email="erika@example.org").registration
-    deadline = services._deadline_text(registration.hold_expires_at)
+    deadline = mails._deadline_text(registration.hold_expires_at)
     assert deadline and f"bis {deadline} Uhr" in only_mail(to="erika@example.org").body_text

@@ -6,11 +6,10 @@ import pytest
 from django.utils import timezone
 
 from core.models import OutboxMail
+from tests.factories import QuarterFactory, RegistrationFactory, UserFactory, WorkshopFactory, fill, register
 from workshops import selectors, services
 from workshops.models import ConsentRecord, Registration
 from workshops.tokens import hash_token, tokens_for
-
-from .factories import QuarterFactory, RegistrationFactory, UserFactory, WorkshopFactory, fill, register
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def test_hold_lasts_the_configured_hours(settings):
 
 
 def test_hold_never_lasts_beyond_the_start():
-    workshop = WorkshopFactory(starts_at=timezone.now() + timedelta(hours=3))
+    workshop = WorkshopFactory(starts_at=timezone.now() + timedelta(minutes=90))
     assert register(workshop).registration.hold_expires_at == workshop.starts_at
 
 
@@ -60,9 +59,39 @@ def test_full_workshop_puts_the_person_on_the_waiting_list():
     assert result.registration.waitlisted_at is not None
 
 
-def test_group_larger_than_the_free_seats_goes_to_the_waiting_list():
+def test_group_larger_than_the_free_seats_is_told_how_many_are_free():
     workshop = WorkshopFactory(capacity=4)
-    fill(workshop, seats=2)
+    fill(workshop, seats=1)
+    with pytest.raises(services.NotEnoughSeats) as caught:
+        register(workshop, seats=4)
+    assert (caught.value.code, caught.value.seats_available, caught.value.seats_requested) == (
+        "not_enough_seats",
+        3,
+        4,
+    )
+    assert not Registration.objects.filter(workshop=workshop, seats=4).exists()
+
+
+def test_group_larger_than_the_free_seats_goes_to_the_waiting_list_when_it_asks_to():
+    workshop = WorkshopFactory(capacity=4)
+    fill(workshop, seats=1)
+    result = register(workshop, seats=4, waitlist=True)
+    workshop.refresh_from_db()
+    assert (result.status, workshop.seats_held) == ("waitlisted", 1)
+
+
+def test_group_waitlist_mail_does_not_claim_the_workshop_is_full():
+    workshop = WorkshopFactory(capacity=4)
+    fill(workshop, seats=1)
+    register(workshop, seats=4, waitlist=True, email="group@example.org")
+    mail = OutboxMail.objects.get(to="group@example.org")
+    assert "alle Plätze vergeben" not in mail.body_text
+    assert "ganze Gruppe auf die Warteliste" in mail.body_text
+
+
+def test_group_when_no_seat_is_free_goes_to_the_waiting_list():
+    workshop = WorkshopFactory(capacity=4)
+    fill(workshop)
     assert register(workshop, seats=3).status == "waitlisted"
 
 

@@ -5,10 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.factories import RegistrationFactory, WorkshopFactory
 from workshops import selectors, services
 from workshops.models import ConsentRecord, Registration
-
-from .factories import RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +55,17 @@ def test_anonymise_of_a_past_registration_keeps_status_and_counts():
     workshop.refresh_from_db()
     assert (registration.status, registration.seats, workshop.seats_held) == ("confirmed", 1, 1)
     assert registration.checked_in_at is not None
+
+
+def test_staff_can_cancel_an_anonymised_registration_of_a_past_workshop_without_mailing_it():
+    from core.models import OutboxMail
+
+    registration = RegistrationFactory(workshop=past_workshop(3), pending=True)
+    services.registration_anonymise(registration=registration)
+    services.registration_cancel(registration=registration, by=object())
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert not OutboxMail.objects.exists()
 
 
 def test_anonymised_registrations_of_one_workshop_do_not_collide():
@@ -123,3 +133,72 @@ def test_retention_is_idempotent():
     with_support(workshop=past_workshop(400))
     services.retention_run()
     assert services.retention_run() == {"support_deleted": 0, "purged": 0, "anonymised": 0}
+
+
+# --- audit of retention (issue 15, point 6) and the mutation-gap edges -----------------------------------------
+
+
+def _entries(action):
+    from core.models import AuditLog
+
+    return list(AuditLog.objects.filter(action=action).order_by("pk"))
+
+
+def test_retention_anonymisation_is_audited_by_pseudonym_without_the_address(settings):
+    from core.crypto import pseudonym
+    from core.models import AuditLog
+
+    settings.WORKSHOPS_ANONYMISE_AFTER_MONTHS = 12
+    old = RegistrationFactory(workshop=past_workshop(400), email="erika@example.org")
+    services.retention_run()
+    (entry,) = _entries(AuditLog.Action.REGISTRATION_ANONYMISE)
+    assert (entry.actor, entry.object_id, entry.details) == (None, str(old.pk), {"reason": "retention"})
+    assert entry.subject == pseudonym("erika@example.org")
+
+
+def test_retention_purge_is_audited_per_registration():
+    from core.models import AuditLog
+
+    stale = RegistrationFactory(expired=True)
+    Registration.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=8))
+    services.retention_run()
+    assert [entry.object_id for entry in _entries(AuditLog.Action.REGISTRATION_DELETE)] == [str(stale.pk)]
+
+
+def test_retention_deletion_of_support_needs_is_audited(settings):
+    from core.models import AuditLog
+
+    settings.WORKSHOPS_SUPPORT_RETENTION_DAYS = 30
+    old = with_support(workshop=past_workshop(31))
+    with_support(workshop=past_workshop(10))
+    services.retention_run()
+    assert [entry.object_id for entry in _entries(AuditLog.Action.SUPPORT_NEEDS_DELETE)] == [str(old.pk)]
+
+
+def test_a_run_without_work_writes_no_audit_entry():
+    from core.models import AuditLog
+
+    services.retention_run()
+    assert not AuditLog.objects.exists()
+
+
+def test_anonymise_unlinks_the_account_as_well_as_blanking_the_fields():
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    registration = RegistrationFactory(user=user, name="Erika", email="erika@example.org")
+    services.registration_anonymise(registration=registration)
+    registration.refresh_from_db()
+    assert registration.user is None
+    assert (registration.name, registration.check_in_code, registration.token_seed) == ("", "", "")
+    assert not Registration.objects.filter(user=user).exists()
+
+
+def test_retention_anonymisation_unlinks_the_account(settings):
+    from tests.factories import UserFactory
+
+    settings.WORKSHOPS_ANONYMISE_AFTER_MONTHS = 12
+    user = UserFactory()
+    RegistrationFactory(workshop=past_workshop(400), user=user, name="Erika")
+    services.retention_run()
+    assert not Registration.objects.filter(user=user).exists()

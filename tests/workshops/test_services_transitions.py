@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from core.exceptions import NotAllowed
 from core.models import OutboxMail
+from tests.factories import RegistrationFactory, UserFactory, WorkshopFactory, register
 from workshops import selectors, services
 from workshops.tokens import CHECK_IN_ALPHABET
-
-from .factories import RegistrationFactory, UserFactory, WorkshopFactory, register
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from core.exceptions import NotAllowed
 from core.models import OutboxMail
+from tests.factories import RegistrationFactory, WorkshopFactory
 from workshops import selectors, services
-
-from .factories import RegistrationFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,7 @@
 import pytest
 from django.db.models import F
 
-from workshops import services
-from workshops.models import AgendaItem, Registration, Workshop
-
-from .factories import (
+from tests.factories import (
     AgendaItemFactory,
     QuarterFactory,
     RegistrationFactory,
@@ -14,6 +11,8 @@ from .factories import (
     WorkshopFactory,
     WorkshopTeamMemberFactory,
 )
+from workshops import services
+from workshops.models import AgendaItem, Registration, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +70,87 @@ def test_seats_reconcile_repairs_drift():
 def test_seats_reconcile_leaves_correct_counters_alone():
     RegistrationFactory(seats=2)
     assert services.seats_reconcile() == {}
+
+
+# --- create, update (the admin's writes) ----------------------------------------------------------------
+
+
+def test_workshop_update_writes_only_the_changed_fields_and_never_the_counter():
+    workshop = WorkshopFactory(title="Alt", capacity=5)
+    stale = Workshop.objects.get(pk=workshop.pk)
+    RegistrationFactory(workshop=workshop, seats=2)
+    stale.venue_name = "nicht geändert"
+    services.workshop_update(workshop=stale, changes={"title": "Neu"})
+    workshop.refresh_from_db()
+    assert (workshop.title, workshop.seats_held) == ("Neu", 2)
+    assert workshop.venue_name != "nicht geändert"
+
+
+def test_workshop_update_refuses_to_write_the_counter():
+    workshop = WorkshopFactory()
+    with pytest.raises(ValueError):
+        services.workshop_update(workshop=workshop, changes={"seats_held": 0})
+
+
+def test_workshop_update_refuses_capacity_below_the_held_seats_as_they_are_now():
+    workshop = WorkshopFactory(capacity=5)
+    stale = Workshop.objects.get(pk=workshop.pk)
+    RegistrationFactory(workshop=workshop, seats=3)
+    with pytest.raises(services.WorkshopInvalid) as error:
+        services.workshop_update(workshop=stale, changes={"capacity": 2})
+    workshop.refresh_from_db()
+    assert "capacity" in error.value.errors
+    assert (workshop.capacity, workshop.seats_held) == (5, 3)
+
+
+def test_workshop_update_offers_new_seats_to_the_waiting_list(django_capture_on_commit_callbacks):
+    workshop = WorkshopFactory(capacity=1)
+    RegistrationFactory(workshop=workshop)
+    waiting = RegistrationFactory(workshop=workshop, waitlisted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workshop_update(workshop=workshop, changes={"capacity": 2})
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.OFFERED
+
+
+def test_workshop_update_refuses_cancelling_by_status():
+    workshop = WorkshopFactory()
+    with pytest.raises(services.WorkshopInvalid) as error:
+        services.workshop_update(workshop=workshop, changes={"status": Workshop.Status.CANCELLED})
+    assert list(error.value.errors) == ["status"]
+
+
+def test_workshop_update_refuses_quarters_of_another_district():
+    workshop = WorkshopFactory()
+    foreign = QuarterFactory(name="List", district__number=2)
+    with pytest.raises(services.WorkshopInvalid) as error:
+        services.workshop_update(workshop=workshop, changes={"quarters": [foreign]})
+    assert list(error.value.errors) == ["quarters"]
+
+
+def test_workshop_update_refuses_an_end_before_the_start():
+    workshop = WorkshopFactory()
+    with pytest.raises(services.WorkshopInvalid) as error:
+        services.workshop_update(workshop=workshop, changes={"ends_at": workshop.starts_at})
+    assert list(error.value.errors) == ["ends_at"]
+
+
+def test_workshop_create_starts_the_counter_at_zero_with_its_author_and_quarters():
+    template = WorkshopFactory()
+    quarter = QuarterFactory(district=template.district)
+    author = UserFactory()
+    values = {
+        f.name: getattr(template, f.name)
+        for f in Workshop._meta.concrete_fields
+        if f.editable
+        and f.name not in ("id", "slug", "run_by", "cancellation_reason", "created_by", "created_at", "updated_at")
+    }
+    created = services.workshop_create(values={**values, "slug": "neu", "quarters": [quarter]}, by=author)
+    created.refresh_from_db()
+    assert (created.seats_held, created.created_by, list(created.quarters.all())) == (0, author, [quarter])
+
+
+def test_workshop_create_refuses_a_reserved_slug():
+    with pytest.raises(services.WorkshopInvalid) as error:
+        services.workshop_create(values={"slug": "anmeldung"})
+    assert "slug" in error.value.errors

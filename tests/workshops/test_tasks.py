@@ -8,10 +8,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from tests.factories import RegistrationFactory, WorkshopFactory, register
 from workshops import tasks
 from workshops.models import Registration
-
-from .factories import RegistrationFactory, WorkshopFactory, register
 
 
 def test_beat_schedules_every_periodic_task_of_the_registration_engine():

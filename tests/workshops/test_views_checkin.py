@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
-from tests.workshops.factories import RegistrationFactory, UserFactory, WorkshopFactory, WorkshopTeamMemberFactory
+from tests.auth import login_with_mfa
+from tests.factories import RegistrationFactory, UserFactory, WorkshopFactory, WorkshopTeamMemberFactory
 from workshops.models import WorkshopTeamMember
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +55,14 @@ def test_fachteam_may_check_in_everywhere(client, workshop):
     assert client.get(url(workshop)).status_code == 200
 
 
-def test_team_sees_the_confirmed_registrations_and_the_count(client, workshop, facilitator):
+def test_team_sees_the_registrations_and_counts_only_the_confirmed(client, workshop, facilitator):
     RegistrationFactory(workshop=workshop, name="Ada", seats=2, checked_in_at="2026-01-01T10:00:00Z")
     RegistrationFactory(workshop=workshop, name="Bea")
     RegistrationFactory(workshop=workshop, name="Cem", waitlisted=True)
+    RegistrationFactory(workshop=workshop, name="Dan", cancelled=True)
     response = client.get(url(workshop))
-    assert [r.name for r in response.context["matches"]] == ["Ada", "Bea"]
+    # Cem (waiting list) can be admitted at the door; cancelled Dan is not listed.
+    assert [r.name for r in response.context["matches"]] == ["Ada", "Bea", "Cem"]
     assert "2 von 3 Personen eingecheckt" in response.content.decode()
 
 
@@ -122,3 +124,38 @@ def test_workshop_page_links_the_check_in_for_the_team_only(client, workshop, fa
     assert link in client.get(f"/werkstaetten/{workshop.slug}/").content.decode()
     client.logout()
     assert link not in client.get(f"/werkstaetten/{workshop.slug}/").content.decode()
+
+
+def test_pending_registration_is_admitted_and_checked_in_at_the_door(client, workshop, facilitator):
+    ada = RegistrationFactory(workshop=workshop, name="Ada", pending=True, seats=2)
+    assert "Zulassen und einchecken" in client.get(url(workshop), {"q": "Ada"}).content.decode()
+    response = client.post(url(workshop), {"registration": ada.pk, "action": "admit"})
+    ada.refresh_from_db()
+    assert (ada.status, ada.checked_in_at is not None) == ("confirmed", True)
+    assert "Ada ist eingecheckt (2 Personen)." in client.get(response["Location"]).content.decode()
+
+
+def test_waiting_list_person_is_admitted_when_seats_are_free(client, facilitator, workshop):
+    bo = RegistrationFactory(workshop=workshop, name="Bo", waitlisted=True)
+    client.post(url(workshop), {"registration": bo.pk, "action": "admit"})
+    bo.refresh_from_db()
+    workshop.refresh_from_db()
+    assert (bo.status, bo.holds_seats, workshop.seats_held) == ("confirmed", True, 1)
+
+
+def test_waiting_list_person_is_not_admitted_beyond_the_capacity(client, facilitator, workshop):
+    from tests.factories import fill
+
+    fill(workshop)
+    bo = RegistrationFactory(workshop=workshop, name="Bo", waitlisted=True)
+    response = client.post(url(workshop), {"registration": bo.pk, "action": "admit"}, follow=True)
+    bo.refresh_from_db()
+    workshop.refresh_from_db()
+    assert bo.status == "waitlisted" and workshop.seats_held == workshop.capacity
+    assert "nicht genug Plätze" in response.content.decode()
+
+
+def test_check_in_message_is_singular_for_one_person(client, workshop, facilitator):
+    ada = RegistrationFactory(workshop=workshop, name="Ada")
+    response = client.post(url(workshop), {"registration": ada.pk, "action": "check_in"}, follow=True)
+    assert "Ada ist eingecheckt (1 Person)." in response.content.decode()

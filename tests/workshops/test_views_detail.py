@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.testing import login_with_mfa
-from tests.workshops.factories import (
+from tests.auth import login_with_mfa
+from tests.factories import (
     AgendaItemFactory,
     QuarterFactory,
     RegistrationFactory,
@@ -174,3 +174,14 @@ def test_detail_runs_a_constant_number_of_queries(client):
     RegistrationFactory.create_batch(30, workshop=big)
     assert _queries_for_detail(client, small) == _queries_for_detail(client, big)
     assert _queries_for_detail(client, big) <= 8
+
+
+def test_full_workshop_says_fully_booked_once_in_the_seats_line(client):
+    from tests.factories import fill
+
+    workshop = WorkshopFactory(capacity=2)
+    fill(workshop)
+    html = page(client, workshop).content.decode()
+    seats_line = html.split("<dt>Plätze</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Warteliste" in seats_line
+    assert seats_line.count("ausgebucht") == 1

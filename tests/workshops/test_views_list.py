@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.workshops.factories import (
+from tests.factories import (
     DistrictFactory,
     FormatFactory,
     QuarterFactory,

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import OutboxMail
-from tests.workshops.factories import RegistrationFactory, WorkshopFactory
+from tests.factories import RegistrationFactory, WorkshopFactory
 from workshops.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_unknown_manage_token_is_not_found(client):
 
 def test_cancel_frees_the_seats_and_reports_it(client):
     registration = RegistrationFactory(seats=2)
-    response = client.post(manage_url(registration), {"action": "cancel"}, follow=True)
+    response = client.post(manage_url(registration), {"action": "cancel", "confirm_cancel": "yes"}, follow=True)
     registration.refresh_from_db()
     registration.workshop.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
@@ -95,7 +95,7 @@ def test_cancel_frees_the_seats_and_reports_it(client):
 
 def test_cancel_of_a_pending_registration_frees_its_hold(client):
     registration = RegistrationFactory(pending=True)
-    client.post(manage_url(registration), {"action": "cancel"})
+    client.post(manage_url(registration), {"action": "cancel", "confirm_cancel": "yes"})
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
 
@@ -152,7 +152,7 @@ def test_no_actions_after_the_workshop(client):
     workshop = WorkshopFactory(past=True)
     registration = RegistrationFactory(workshop=workshop)
     assert "Anmeldung stornieren" not in client.get(manage_url(registration)).content.decode()
-    client.post(manage_url(registration), {"action": "cancel"})
+    client.post(manage_url(registration), {"action": "cancel", "confirm_cancel": "yes"})
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
 
@@ -189,7 +189,7 @@ def test_delete_my_data_erases_and_releases_the_seat(client):
 
 def test_cancel_mail_is_written_to_the_outbox(client):
     registration = RegistrationFactory(email="ada@example.org")
-    client.post(manage_url(registration), {"action": "cancel"})
+    client.post(manage_url(registration), {"action": "cancel", "confirm_cancel": "yes"})
     assert OutboxMail.objects.filter(to="ada@example.org").exists()
 
 

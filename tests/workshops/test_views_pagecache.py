@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.workshops.factories import WorkshopFactory
+from tests.factories import WorkshopFactory
 from workshops.forms import read_form_stamp
 from workshops.models import Registration
 

@@ -1,10 +1,13 @@
 """Calendar files, "Meine Anmeldungen" and the method library."""
 
+from datetime import timedelta
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from icalendar import Calendar
 
-from tests.workshops.factories import (
+from tests.factories import (
     AgendaItemFactory,
     DistrictFactory,
     MethodFactory,
@@ -89,10 +92,65 @@ def test_my_registrations_can_cancel_an_own_registration(client):
     user = UserFactory()
     registration = RegistrationFactory(user=user)
     client.force_login(user)
-    response = client.post("/konto/anmeldungen/", {"registration": registration.pk, "action": "cancel"})
+    response = client.post(
+        "/konto/anmeldungen/", {"registration": registration.pk, "action": "cancel", "confirm_cancel": "yes"}
+    )
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
+
+
+def test_my_registrations_asks_before_cancelling(client):
+    user = UserFactory()
+    registration = RegistrationFactory(user=user)
+    client.force_login(user)
+    response = client.post("/konto/anmeldungen/", {"registration": registration.pk, "action": "cancel"})
+    assert response["Location"] == f"/konto/anmeldungen/?stornieren={registration.pk}#stornieren"
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_my_registrations_shows_the_manage_pages_confirmation_step_for_that_registration(client):
+    user = UserFactory()
+    registration = RegistrationFactory(user=user)
+    other = RegistrationFactory(user=user)
+    client.force_login(user)
+    page = client.get(f"/konto/anmeldungen/?stornieren={registration.pk}").content.decode()
+    assert page.count("Anmeldung wirklich stornieren?") == 1
+    assert 'name="confirm_cancel" value="yes"' in page
+    assert f'name="registration" value="{registration.pk}"><input type="hidden" name="action" value="cancel">' in page
+    assert f'name="registration" value="{other.pk}"><input type="hidden" name="action" value="cancel">' in page
+
+
+def test_my_registrations_offers_the_undo_after_cancelling(client, settings):
+    settings.WORKSHOPS_CANCEL_UNDO_MINUTES = 10
+    user = UserFactory()
+    registration = RegistrationFactory(user=user)
+    client.force_login(user)
+    client.post("/konto/anmeldungen/", {"registration": registration.pk, "action": "cancel", "confirm_cancel": "yes"})
+    page = client.get("/konto/anmeldungen/").content.decode()
+    assert 'value="undo_cancel"' in page
+    assert "Stornierung rückgängig machen" in page
+
+
+def test_my_registrations_undoes_a_cancellation_through_the_manage_service(client):
+    user = UserFactory()
+    registration = RegistrationFactory(user=user)
+    client.force_login(user)
+    client.post("/konto/anmeldungen/", {"registration": registration.pk, "action": "cancel", "confirm_cancel": "yes"})
+    response = client.post("/konto/anmeldungen/", {"registration": registration.pk, "action": "undo_cancel"})
+    assert response["Location"] == "/konto/anmeldungen/"
+    registration.refresh_from_db()
+    assert (registration.status, registration.holds_seats) == (Registration.Status.CONFIRMED, True)
+
+
+def test_my_registrations_offers_no_undo_after_the_undo_period(client, settings):
+    settings.WORKSHOPS_CANCEL_UNDO_MINUTES = 10
+    user = UserFactory()
+    registration = RegistrationFactory(user=user, cancelled=True)
+    Registration.objects.filter(pk=registration.pk).update(cancelled_at=timezone.now() - timedelta(minutes=11))
+    client.force_login(user)
+    assert 'value="undo_cancel"' not in client.get("/konto/anmeldungen/").content.decode()
 
 
 def test_my_registrations_cannot_touch_someone_elses_registration(client):
@@ -137,3 +195,14 @@ def test_method_page_lists_upcoming_workshops_using_it(client):
 def test_unpublished_method_is_not_found(client):
     method = MethodFactory(is_published=False)
     assert client.get(f"/methoden/{method.slug}/").status_code == 404
+
+
+def test_registrations_of_user_leaves_out_unverified_addresses():
+    from workshops.selectors import registrations_of_user
+
+    user = UserFactory(email="bo@example.org")
+    EmailAddress.objects.create(user=user, email="bo@example.org", verified=True, primary=True)
+    EmailAddress.objects.create(user=user, email="fremd@example.org", verified=False, primary=False)
+    mine = RegistrationFactory(email="bo@example.org")
+    RegistrationFactory(email="fremd@example.org")
+    assert list(registrations_of_user(user=user)) == [mine]

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from core.models import OutboxMail
-from tests.workshops.factories import QuarterFactory, RegistrationFactory, WorkshopFactory
+from tests.factories import QuarterFactory, RegistrationFactory, WorkshopFactory
 from workshops.forms import make_form_stamp
 from workshops.models import ConsentRecord, Registration
 
@@ -65,7 +65,7 @@ def test_full_workshop_puts_the_person_on_the_waiting_list_and_says_so(client):
     RegistrationFactory(workshop=workshop)
     response = post(client, workshop)
     assert Registration.objects.get(email="ada@example.org").status == Registration.Status.WAITLISTED
-    assert "Sie stehen auf der Warteliste" in client.get(response["Location"]).content.decode()
+    assert "Warteliste" in client.get(response["Location"]).content.decode()
 
 
 def test_a_known_address_gets_the_same_answer_and_no_second_seat(client):
@@ -179,10 +179,13 @@ def test_resubmitting_after_a_too_fast_attempt_succeeds_once_time_has_passed(cli
     assert response.status_code == 302
 
 
-def test_slow_people_are_never_punished(client):
+def test_slow_people_are_asked_once_more_and_then_pass(client):
     workshop = WorkshopFactory()
     response = post(client, workshop, stamp=make_form_stamp(workshop_id=workshop.pk, at=time.time() - 5 * 86400))
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert not Registration.objects.exists()
+    again = post(client, workshop, stamp=response.context["form"]["stamp"].value())
+    assert again.status_code == 302
     assert Registration.objects.exists()
 
 
@@ -220,10 +223,52 @@ def test_closed_registration_refuses_a_post_with_a_message(client):
 
 
 def test_logged_in_person_registration_is_linked_to_the_account(client):
-    from tests.workshops.factories import UserFactory
+    from tests.factories import UserFactory
 
     user = UserFactory(email="ada@example.org")
     client.force_login(user)
     workshop = WorkshopFactory()
     post(client, workshop)
     assert Registration.objects.get().user == user
+
+
+def test_group_larger_than_the_free_seats_is_offered_the_honest_choice(client):
+    workshop = WorkshopFactory(capacity=4, max_seats_per_registration=4)
+    RegistrationFactory(workshop=workshop)
+    response = post(client, workshop, seats="4")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "ausgebucht" not in page
+    assert 'name="seats_now" value="3"' in page
+    assert 'name="waitlist" value="1"' in page
+
+
+def test_group_registers_the_free_seats_now(client):
+    workshop = WorkshopFactory(capacity=4, max_seats_per_registration=4)
+    RegistrationFactory(workshop=workshop)
+    response = post(client, workshop, seats="4", seats_now="3")
+    assert response.status_code == 302
+    registration = Registration.objects.get(email="ada@example.org")
+    assert (registration.seats, registration.status) == (3, Registration.Status.PENDING)
+
+
+def test_group_chooses_the_waiting_list_and_is_not_told_it_is_full(client):
+    workshop = WorkshopFactory(capacity=4, max_seats_per_registration=4)
+    RegistrationFactory(workshop=workshop)
+    response = post(client, workshop, seats="4", waitlist="1")
+    registration = Registration.objects.get(email="ada@example.org")
+    assert (registration.seats, registration.status) == (4, Registration.Status.WAITLISTED)
+    page = client.get(response["Location"]).content.decode()
+    assert "ausgebucht" not in page
+    assert "Ihre Gruppe von 4 Personen" in page
+
+
+def test_the_choice_carries_a_retry_stamp_so_it_is_never_too_fast(client, settings):
+    settings.REGISTRATION_MIN_FILL_SECONDS = 30
+    workshop = WorkshopFactory(capacity=4, max_seats_per_registration=4)
+    RegistrationFactory(workshop=workshop)
+    response = client.post(f"/werkstaetten/{workshop.slug}/", form_data(workshop, seats="4"))
+    stamp = response.context["form"]["stamp"].value()
+    chosen = post(client, workshop, seats="4", seats_now="3", stamp=stamp)
+    assert chosen.status_code == 302
+    assert Registration.objects.get(email="ada@example.org").seats == 3

@@ -219,8 +219,12 @@ class RegistrationFactory(DjangoModelFactory):
         registration = super()._create(model_class, *args, **kwargs)
         if registration.holds_seats:
             # Keep the seat counter equal to the recount (DESIGN §5); fails loudly when over capacity.
-            Workshop.objects.filter(pk=registration.workshop_id).update(seats_held=F("seats_held") + registration.seats)
-            registration.workshop.refresh_from_db(fields=["seats_held"])
+            # An unconfirmed hold also counts in seats_pending (ADR 0016).
+            pending = registration.seats if registration.status == Registration.Status.PENDING else 0
+            Workshop.objects.filter(pk=registration.workshop_id).update(
+                seats_held=F("seats_held") + registration.seats, seats_pending=F("seats_pending") + pending
+            )
+            registration.workshop.refresh_from_db(fields=["seats_held", "seats_pending"])
         registration.manage_token = manage_token
         registration.confirm_token = confirm_token if registration.confirm_token_hash else None
         return registration
@@ -257,3 +261,14 @@ def fill(workshop, seats=None):
     workshop.refresh_from_db()
     free = workshop.capacity - workshop.seats_held if seats is None else seats
     return [RegistrationFactory(workshop=workshop) for _ in range(free)]
+
+
+def api_stamp(workshop_or_id) -> str:
+    """A registration stamp as `GET …/registration-stamp/` hands it out, old enough for the time trap (single use:
+    one per request). Servers started by tests must run with the tests' SECRET_KEY to accept it."""
+    import time
+
+    from workshops.stamps import make_form_stamp
+
+    workshop_id = getattr(workshop_or_id, "pk", workshop_or_id)
+    return make_form_stamp(workshop_id=workshop_id, at=time.time() - 60)
