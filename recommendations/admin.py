@@ -152,9 +152,21 @@ class ReadOnlyInline(RelatedLoadedInline):
 
 
 class MilestoneInline(RelatedLoadedInline):
+    """Milestones of an open recommendation; once it is closed they are shown as recorded (services refuse
+    changes; reaching a milestone is still recorded on the recommendation's page)."""
+
     model = Milestone
     extra = 0
     fields = ["title", "due_date", "done_on", "order"]
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.is_closed)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_closed)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_closed)
 
 
 class VersionInline(ReadOnlyInline):
@@ -243,6 +255,12 @@ class RecommendationAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_closed:  # the services refuse these changes (ADR 0011)
+            readonly += [*services.WORDING_FIELDS, "progress"]
+        return readonly
+
     @admin.display(description=_("öffentliche Seite"))
     def public_link(self, obj):
         if not obj.pk:
@@ -251,7 +269,8 @@ class RecommendationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        fields = {name: data[name] for name in services.WORDING_FIELDS + services.DETAIL_FIELDS}
+        # Read-only fields (the wording of a closed recommendation) are not in the form.
+        fields = {name: data[name] for name in services.WORDING_FIELDS + services.DETAIL_FIELDS if name in data}
         try:
             if not change:
                 created = services.recommendation_create(

@@ -307,6 +307,18 @@ def _evidence(index: int, workshops: list[Workshop]) -> tuple[list[Workshop], li
     return chosen, insights
 
 
+def _transition(recommendation: Recommendation, spec: DemoRecommendation, status: str, *, by) -> None:
+    # One recommendation mails its registrants (visible in the outbox); the rest stay quiet.
+    services.recommendation_transition(
+        recommendation=recommendation,
+        to_status=status,
+        by=by,
+        note=STATUS_NOTES[status],
+        notify=spec.slug == NOTIFYING_DEMO,
+        decision=_decision(spec) if status in Recommendation.DECIDED else None,
+    )
+
+
 def _backdate(recommendation: Recommendation, *, days_ago: int) -> None:
     """Spread the history over the past weeks (demo only), so the timeline reads like a real one."""
     now = timezone.now()
@@ -387,17 +399,11 @@ def seed(*, users, stdout) -> None:
                     decision=_decision(spec),
                 )
             elif spec.status != Status.DRAFT:
+                # Walked up to the last open status; "umgesetzt" comes after the milestones below (a closed
+                # recommendation takes no new milestones).
                 for status in PATH[: PATH.index(spec.status) + 1]:
-                    note = STATUS_NOTES[status]
-                    # One recommendation mails its registrants (visible in the outbox); the rest stay quiet.
-                    services.recommendation_transition(
-                        recommendation=recommendation,
-                        to_status=status,
-                        by=fachteam,
-                        note=note,
-                        notify=spec.slug == NOTIFYING_DEMO,
-                        decision=_decision(spec) if status in Recommendation.DECIDED else None,
-                    )
+                    if status not in Recommendation.CLOSED:
+                        _transition(recommendation, spec, status, by=fachteam)
             _assign(recommendation, spec, users=users)
             if spec.progress and spec.status == Status.IN_PROGRESS:
                 services.recommendation_set_progress(recommendation=recommendation, progress=spec.progress, by=fachteam)
@@ -409,6 +415,8 @@ def seed(*, users, stdout) -> None:
                     services.milestone_complete(
                         milestone=milestone, done_on=today + timedelta(days=min(due, 0)), by=fachteam
                     )
+            if spec.status == Status.IMPLEMENTED:
+                _transition(recommendation, spec, Status.IMPLEMENTED, by=fachteam)
             _backdate(recommendation, days_ago=70 - index * 6)
             created += 1
     reminders = services.followup_reminders_send()
@@ -673,17 +681,19 @@ def seed_consultations(*, users, stdout) -> None:
                 text="Werkstätten werden zusätzlich mit Aushängen in Stadtteiltreffs angekündigt.",
                 addressee=Recommendation.Addressee.FACHTEAM,
                 starts_at=now - timedelta(days=30),
-                ends_at=now + timedelta(days=1),
+                ends_at=now - timedelta(days=1),
             )
+            # Contributed while the window was open (the same window the history and the page name).
             contribution = services.contribution_add(
                 consultation=consultation,
                 author=politik,
                 text="Bitte auch in Bibliotheken und Arztpraxen.",
                 paragraph=1,
+                now=now - timedelta(days=10),
             )
-            # End the demo consultation now (the window was open while the contribution was made).
-            consultation.ends_at = now - timedelta(days=1)
-            consultation.save(update_fields=["ends_at"])
+            Contribution.objects.filter(pk=contribution.pk).update(
+                created_at=now - timedelta(days=10), updated_at=now - timedelta(days=10)
+            )
             services.recommendation_update(
                 recommendation=ended,
                 text=(

@@ -95,6 +95,10 @@ class Recommendation(TimeStampedModel):
     FOLLOW_UP = (Status.ADOPTED, Status.IN_PROGRESS)
     # Statuses that record a decision (body, date, reference; Decision).
     DECIDED = (Status.ADOPTED, Status.REJECTED)
+    # Implemented or rejected: the record is closed. Wording, progress, statement and milestones stay as they
+    # were (a rejected recommendation is reopened as a draft first); reaching a planned milestone may still be
+    # recorded.
+    CLOSED = (Status.IMPLEMENTED, Status.REJECTED)
 
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kennung"), max_length=220, unique=True)
@@ -199,6 +203,10 @@ class Recommendation(TimeStampedModel):
     @property
     def in_follow_up(self) -> bool:
         return self.status in self.FOLLOW_UP
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
 
     @property
     def is_overdue(self) -> bool:

@@ -85,6 +85,19 @@ class CommentsClosed(NotAllowed):
     pass
 
 
+class RecommendationClosed(NotAllowed):
+    default_message = gettext_lazy(
+        "Die Empfehlung ist abgeschlossen (umgesetzt oder verworfen); Fortschritt, Stellungnahme und Meilensteine "
+        "bleiben, wie sie sind."
+    )
+    default_code = "closed"
+
+
+def _check_not_closed(recommendation: Recommendation) -> None:
+    if recommendation.is_closed:
+        raise RecommendationClosed()
+
+
 class ReportJobNotRetryable(NotAllowed):
     pass
 
@@ -213,7 +226,7 @@ def recommendation_update(
         for name in WORDING_FIELDS
         if name in changes and (changes[name] or "").strip() != getattr(recommendation, name)
     ]
-    if wording_changed and recommendation.status in (Status.IMPLEMENTED, Status.REJECTED):
+    if wording_changed and recommendation.is_closed:
         raise NotAllowed(_("Der Text einer umgesetzten oder verworfenen Empfehlung kann nicht mehr geändert werden."))
     detail_changed = [
         name for name in DETAIL_FIELDS if name in changes and changes[name] != getattr(recommendation, name)
@@ -385,12 +398,13 @@ def _notify_status_change(*, recommendation: Recommendation, note: str, reason: 
 def recommendation_set_progress(
     *, recommendation: Recommendation, progress: int, by=None, note: str = ""
 ) -> Recommendation:
-    """Update the progress (0–100 %) and record it in the history."""
+    """Update the progress (0–100 %) and record it in the history; refused once the recommendation is closed."""
     if not 0 <= int(progress) <= 100:
         raise ApplicationError(_("Der Fortschritt muss zwischen 0 und 100 % liegen."), code="progress")
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.progress == int(progress):
         return recommendation
+    _check_not_closed(recommendation)
     old = recommendation.progress
     recommendation.progress = int(progress)
     recommendation.save(update_fields=["progress", "updated_at"])
@@ -405,7 +419,8 @@ def recommendation_set_progress(
 
 @transaction.atomic
 def milestone_add(*, recommendation: Recommendation, title: str, due_date: date | None = None, by=None) -> Milestone:
-    """Add a milestone to a recommendation (kept in the history)."""
+    """Add a milestone to a recommendation (kept in the history); refused once the recommendation is closed."""
+    _check_not_closed(Recommendation.objects.select_for_update().get(pk=recommendation.pk))
     order = (recommendation.milestones.aggregate(n=Max("order"))["n"] or 0) + 1
     milestone = Milestone.objects.create(
         recommendation=recommendation, title=title.strip(), due_date=due_date, order=order
@@ -441,13 +456,15 @@ def milestone_update(
 ) -> Milestone:
     """Change a milestone's title, due date or position; a change of title or date is kept in the history.
 
-    Writes only the fields it changes; reaching a milestone goes through `milestone_complete`."""
+    Writes only the fields it changes; reaching a milestone goes through `milestone_complete`. Refused once
+    the recommendation is closed."""
     changes: dict[str, object] = {"title": title.strip(), "due_date": due_date}
     if order is not None:
         changes["order"] = order
     changed = [name for name, value in changes.items() if getattr(milestone, name) != value]
     if not changed:
         return milestone
+    _check_not_closed(Recommendation.objects.select_for_update().get(pk=milestone.recommendation_id))
     previous_title = milestone.title
     for name in changed:
         setattr(milestone, name, changes[name])
@@ -465,7 +482,8 @@ def milestone_update(
 
 @transaction.atomic
 def milestone_remove(*, milestone: Milestone, by=None) -> None:
-    """Delete a milestone and record the removal in the history."""
+    """Delete a milestone and record the removal in the history; refused once the recommendation is closed."""
+    _check_not_closed(Recommendation.objects.select_for_update().get(pk=milestone.recommendation_id))
     _history(
         recommendation=milestone.recommendation,
         kind=HistoryEntry.Kind.MILESTONE,
@@ -569,12 +587,14 @@ def recommendation_assign(
 
 @transaction.atomic
 def recommendation_set_statement(*, recommendation: Recommendation, statement: str, by=None) -> Recommendation:
-    """The owners' public statement (Stellungnahme) on the recommendation; kept in the history."""
+    """The owners' public statement (Stellungnahme) on the recommendation; kept in the history. Refused once the
+    recommendation is closed."""
     by = _user(by)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     statement = (statement or "").strip()
     if statement == recommendation.statement:
         return recommendation
+    _check_not_closed(recommendation)
     recommendation.statement = statement
     recommendation.save(update_fields=["statement", "updated_at"])
     _history(recommendation=recommendation, kind=HistoryEntry.Kind.STATEMENT, by=by, note=statement)

@@ -646,13 +646,17 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
     recommendation = _get_for_post(request, slug, "recommendations.change_recommendation")
     form = ProgressForm(request.POST, prefix="progress")
     if form.is_valid():
-        services.recommendation_set_progress(
-            recommendation=recommendation,
-            progress=form.cleaned_data["progress"],
-            by=request.user,
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, _("Der Fortschritt wurde aktualisiert."))
+        try:
+            services.recommendation_set_progress(
+                recommendation=recommendation,
+                progress=form.cleaned_data["progress"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as exc:  # closed meanwhile (a form from a page loaded before)
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Der Fortschritt wurde aktualisiert."))
     else:
         messages.error(request, _("Bitte geben Sie einen Fortschritt zwischen 0 und 100 an."))
     return _back(recommendation, "steuerung")
@@ -670,13 +674,17 @@ def milestone(request: HttpRequest, slug: str) -> HttpResponse:
         return _back(recommendation, "meilensteine")
     form = MilestoneForm(request.POST, prefix="milestone")
     if form.is_valid():
-        services.milestone_add(
-            recommendation=recommendation,
-            title=form.cleaned_data["title"],
-            due_date=form.cleaned_data["due_date"],
-            by=request.user,
-        )
-        messages.success(request, _("Meilenstein hinzugefügt."))
+        try:
+            services.milestone_add(
+                recommendation=recommendation,
+                title=form.cleaned_data["title"],
+                due_date=form.cleaned_data["due_date"],
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Meilenstein hinzugefügt."))
     else:
         messages.error(request, _("Bitte geben Sie einen Titel für den Meilenstein an."))
     return _back(recommendation, "meilensteine")

@@ -76,6 +76,14 @@ class FeedbackExpired(ApplicationError):
     default_code = "feedback_expired"
 
 
+class CommitmentClosed(NotAllowed):
+    default_message = gettext_lazy(
+        "Die Vereinbarung ist abgeschlossen (erledigt oder verworfen); Fortschritt, Stellungnahme, Termin und "
+        "Meilensteine bleiben, wie sie sind."
+    )
+    default_code = "closed"
+
+
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
@@ -550,8 +558,11 @@ def commitment_report_progress(
 ) -> Commitment:
     """An owner (or the Fachteam) updates progress, the public statement (Stellungnahme) or the due date.
 
-    Each changed value becomes one history entry; nothing is recorded when nothing changed."""
+    Each changed value becomes one history entry; nothing is recorded when nothing changed. Refused once the
+    commitment is closed (done or dropped)."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if not commitment.is_open:
+        raise CommitmentClosed()
     changed: list[str] = []
     if progress is not None:
         progress = int(progress)
@@ -649,7 +660,9 @@ def commitment_assign(
 def commitment_milestone_add(
     *, commitment: Commitment, title: str, due_date: date | None = None, by=None
 ) -> CommitmentMilestone:
-    """Add a milestone to a commitment (kept in the history)."""
+    """Add a milestone to a commitment (kept in the history); refused once the commitment is closed."""
+    if not Commitment.objects.select_for_update().get(pk=commitment.pk).is_open:
+        raise CommitmentClosed()
     title = (title or "").strip()
     if not title:
         raise ApplicationError(_("Bitte benennen Sie den Meilenstein."), code="empty")

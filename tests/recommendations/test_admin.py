@@ -102,3 +102,26 @@ def test_admin_comment_removal_is_audited(client):
     assert not Comment.objects.exists()
     entry = AuditLog.objects.get(action=AuditLog.Action.OBJECT_DELETE)
     assert entry.details == {"recommendation": recommendation.pk}
+
+
+def test_admin_shows_progress_and_milestones_of_a_closed_recommendation_read_only(client):
+    recommendation = RecommendationFactory(status=Recommendation.Status.IMPLEMENTED, progress=100)
+    MilestoneFactory(recommendation=recommendation, title="Sitzung planen")
+    login_with_mfa(client, fachteam_user())
+    page = client.get(f"/admin/recommendations/recommendation/{recommendation.pk}/change/").content.decode()
+    assert "Sitzung planen" in page
+    assert 'name="milestones-0-title"' not in page
+    assert 'name="progress"' not in page
+    assert 'name="text"' not in page
+
+
+def test_admin_still_corrects_the_details_of_a_closed_recommendation(client):
+    recommendation = RecommendationFactory(status=Recommendation.Status.IMPLEMENTED, progress=100)
+    milestone = MilestoneFactory(recommendation=recommendation)
+    data = change_data(recommendation, milestone)
+    for name in ("title", "text", "rationale", "progress"):
+        data.pop(name, None)
+    data["priority"] = Recommendation.Priority.HIGH
+    post_change(client, recommendation, data)
+    recommendation.refresh_from_db()
+    assert (recommendation.priority, recommendation.status) == (Recommendation.Priority.HIGH, "implemented")

@@ -10,6 +10,7 @@ from recommendations.selectors import text_diff, version_diff
 from tests.factories import DistrictFactory, RegistrationFactory, WorkshopFactory
 from tests.recommendations.factories import (
     FieldOfActionFactory,
+    MilestoneFactory,
     RecommendationFactory,
     decision_data,
     fachteam_user,
@@ -289,3 +290,52 @@ def test_rejection_mail_contains_the_reason():
     mail = OutboxMail.objects.get(topic="recommendation_status")
     assert "Wird bereits stadtweit umgesetzt." in mail.body_text
     assert "Verworfen" in mail.subject
+
+
+@pytest.mark.parametrize("status", [Status.IMPLEMENTED, Status.REJECTED])
+def test_progress_of_a_closed_recommendation_is_refused(status):
+    recommendation = RecommendationFactory(status=status, progress=40, rejection_reason="Kein Platz.")
+    with pytest.raises(services.RecommendationClosed):
+        services.recommendation_set_progress(recommendation=recommendation, progress=60)
+    recommendation.refresh_from_db()
+    assert recommendation.progress == 40
+
+
+def test_statement_of_a_closed_recommendation_is_refused():
+    recommendation = RecommendationFactory(status=Status.IMPLEMENTED)
+    with pytest.raises(services.RecommendationClosed):
+        services.recommendation_set_statement(recommendation=recommendation, statement="Nachtrag")
+    recommendation.refresh_from_db()
+    assert recommendation.statement == ""
+
+
+def test_no_milestone_is_added_to_a_closed_recommendation():
+    recommendation = RecommendationFactory(status=Status.REJECTED, rejection_reason="Kein Platz.")
+    with pytest.raises(services.RecommendationClosed):
+        services.milestone_add(recommendation=recommendation, title="Nachzügler")
+    assert not recommendation.milestones.exists()
+
+
+def test_milestones_of_a_closed_recommendation_are_neither_changed_nor_removed():
+    recommendation = RecommendationFactory(status=Status.IMPLEMENTED)
+    milestone = MilestoneFactory(recommendation=recommendation, title="Sitzung planen")
+    with pytest.raises(services.RecommendationClosed):
+        services.milestone_update(milestone=milestone, title="Umbenannt")
+    with pytest.raises(services.RecommendationClosed):
+        services.milestone_remove(milestone=milestone)
+    milestone.refresh_from_db()
+    assert milestone.title == "Sitzung planen"
+
+
+def test_reaching_a_planned_milestone_is_still_recorded_after_closing():
+    recommendation = RecommendationFactory(status=Status.IMPLEMENTED)
+    milestone = MilestoneFactory(recommendation=recommendation, title="Abnahme")
+    services.milestone_complete(milestone=milestone)
+    milestone.refresh_from_db()
+    assert milestone.done_on is not None
+
+
+def test_an_unchanged_progress_of_a_closed_recommendation_is_no_error():
+    recommendation = RecommendationFactory(status=Status.IMPLEMENTED, progress=100)
+    services.recommendation_set_progress(recommendation=recommendation, progress=100)
+    assert not recommendation.history.filter(kind=HistoryEntry.Kind.PROGRESS).exists()

@@ -477,3 +477,24 @@ def test_admin_change_adopts_and_edits_through_the_services(client, tracker_data
     kinds = list(recommendation.history.values_list("kind", flat=True))
     assert kinds.count("status") == 1 and "edited" in kinds and "evidence" in kinds and "milestone" in kinds
     assert recommendation.milestones.get().title == "Sitzung vorbereiten"
+
+
+def test_fachteam_page_of_a_closed_recommendation_offers_no_progress_or_new_milestone(client):
+    login_with_mfa(client, fachteam_user())
+    recommendation = RecommendationFactory(status=Status.IMPLEMENTED, progress=100)
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    assert "Die Empfehlung ist abgeschlossen" in page
+    assert reverse("recommendations:progress", args=[recommendation.slug]) not in page
+
+
+def test_a_stale_fachteam_progress_form_changes_nothing_and_says_why(client):
+    login_with_mfa(client, fachteam_user())
+    recommendation = RecommendationFactory(status=Status.REJECTED, rejection_reason="Kein Platz.", progress=10)
+    response = client.post(
+        reverse("recommendations:progress", args=[recommendation.slug]),
+        {"progress-progress": "50", "progress-note": ""},
+        follow=True,
+    )
+    assert "Die Empfehlung ist abgeschlossen" in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.progress == 10

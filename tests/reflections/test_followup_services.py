@@ -141,3 +141,24 @@ def test_overdue_means_open_with_a_due_date_before_today():
     CommitmentFactory(due_date=None)
     assert list(Commitment.objects.overdue()) == [late]
     assert late.is_overdue
+
+
+@pytest.mark.parametrize("status", [Status.DONE, Status.DROPPED])
+def test_progress_of_a_closed_commitment_is_refused(status):
+    commitment = CommitmentFactory()
+    services.commitment_set_status(commitment=commitment, status=status, reason="Anders gelöst.")
+    with pytest.raises(services.CommitmentClosed):
+        services.commitment_report_progress(commitment=commitment, progress=20, statement="Nachtrag")
+    commitment.refresh_from_db()
+    assert (commitment.statement, CommitmentEvent.objects.filter(kind=CommitmentEvent.Kind.STATEMENT).count()) == (
+        "",
+        0,
+    )
+
+
+def test_no_milestone_is_added_to_a_closed_commitment():
+    commitment = CommitmentFactory()
+    services.commitment_set_status(commitment=commitment, status=Status.DONE)
+    with pytest.raises(services.CommitmentClosed):
+        services.commitment_milestone_add(commitment=commitment, title="Nachzügler")
+    assert not commitment.milestones.exists()
