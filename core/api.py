@@ -9,22 +9,55 @@ The schema class adds the error responses an operation can give to every operati
 of ADR 0019): 400 always (any URL with a NUL character is refused before routing), 415 when it reads a
 body, 404 when its path names an object or it is paginated (an unknown page), 429 when it is throttled, 503
 always (the database cannot be reached: `core.views.error_500`);
-responses an endpoint declares itself (e.g. 409) keep their description and get the error schema."""
+responses an endpoint declares itself (e.g. 409) keep their description and get the error schema.
+
+`postprocess_schema` states in the schema what the server already does with parameters, so that clients
+and schema fuzzers read the same contract: an empty query value means "no filter" (`allowEmptyValue`, as
+DRF and the views treat it), slugs in paths are ASCII slugs, pages start at 1; text fields of request bodies
+carry the pattern of the characters they refuse (core.validators)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ApplicationError
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SLUG_RE = re.compile(SLUG_PATTERN)
+# A filter that takes a date (meaning its midnight in Hannover) or an ISO 8601 date-time.
+MOMENT_SCHEMA = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+
+
+def postprocess_schema(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.setdefault("schema", {})
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+                if parameter.get("in") == "path" and parameter.get("name") == "slug":
+                    schema.setdefault("pattern", SLUG_PATTERN)
+                if parameter.get("in") == "query" and parameter.get("name") == "page":
+                    schema.setdefault("minimum", 1)
+    return result
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ConsentField(serializers.BooleanField):
+    """A consent the request must give: the schema admits only `true`; the serializer refuses anything else
+    with its own message (400)."""
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -37,6 +37,27 @@ class SecurityHeadersMiddleware:
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+class ApiNotFoundMiddleware:
+    """A URL under /api/ that no route matches (e.g. a slug with a dot) is answered in the API's one error
+    shape, as DRF's own 404 — also with DEBUG, where Django would show its technical HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from django.http import JsonResponse
+            from rest_framework.exceptions import NotFound
+
+            return JsonResponse({"detail": str(NotFound.default_detail), "code": NotFound.default_code}, status=404)
+        return response
+
+
 def _holds_nul(items) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in items)
 

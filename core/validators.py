@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -48,14 +49,29 @@ def _validate(value: Any, *, allow_line_breaks: bool) -> None:
         raise ValidationError(MESSAGES[problem], code=f"text_{problem}")
 
 
-def validate_single_line(value: Any) -> None:
-    """A name, title or other one-line input: no control characters at all (no line breaks either)."""
-    _validate(value, allow_line_breaks=False)
+# The same rules as patterns (the API schema states them, so clients and schema fuzzers know what is refused):
+# Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F.
+_ALWAYS_REFUSED = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd"
+SINGLE_LINE_PATTERN = rf"^[^\x00-\x1f{_ALWAYS_REFUSED}]*$"
+FREE_TEXT_PATTERN = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f{_ALWAYS_REFUSED}]*$"
 
 
-def validate_free_text(value: Any) -> None:
-    """A message or note: line breaks and tabs allowed, other control characters not."""
-    _validate(value, allow_line_breaks=True)
+class PlainTextValidator(RegexValidator):
+    """Refuses control, bidi and replacement characters with a message that says which; `regex` states the
+    same rule as a pattern (drf-spectacular puts it into the API schema)."""
+
+    def __init__(self, *, allow_line_breaks: bool) -> None:
+        self.allow_line_breaks = allow_line_breaks
+        super().__init__(FREE_TEXT_PATTERN if allow_line_breaks else SINGLE_LINE_PATTERN)
+
+    def __call__(self, value: Any) -> None:
+        _validate(value, allow_line_breaks=self.allow_line_breaks)
+
+
+# A name, title or other one-line input: no control characters at all (no line breaks either).
+validate_single_line = PlainTextValidator(allow_line_breaks=False)
+# A message or note: line breaks and tabs allowed, other control characters not.
+validate_free_text = PlainTextValidator(allow_line_breaks=True)
 
 
 class PlainTextFormMixin:

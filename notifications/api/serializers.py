@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api import ConsentField
+
 from ..models import Subscription
 
 
@@ -11,7 +13,7 @@ class SubscriptionRequestSerializer(serializers.Serializer):
         "milestones, decisions) or `workshop` (documentation and what became of its results).",
     )
     target = serializers.SlugField(max_length=220, help_text="Slug of the district, recommendation or workshop.")
-    consent = serializers.BooleanField(
+    consent = ConsentField(
         help_text="Must be true: the person consents to receive digests (at most weekly) by e-mail; "
         "subscriptions without activity are deleted after NOTIFICATIONS_INACTIVE_MONTHS months."
     )

@@ -26,7 +26,7 @@ class EigenregieStageField(serializers.ChoiceField):
 
 
 class AgendaSerializer(serializers.ModelSerializer):
-    method = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    method = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = ConceptAgendaItem

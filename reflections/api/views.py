@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from districts.models import District
+from districts.api.parameters import district_from_query, district_parameter
 
 from .. import selectors
 from ..models import QualityCriterion
@@ -22,7 +22,7 @@ from .serializers import (
 )
 
 FILTERS = [
-    OpenApiParameter("district", OpenApiTypes.STR, description="District slug, e.g. linden-limmer"),
+    district_parameter(),
     OpenApiParameter("starts_after", OpenApiTypes.DATE, description="Workshops starting on or after this day"),
     OpenApiParameter("starts_before", OpenApiTypes.DATE, description="Workshops starting on or before this day"),
 ]
@@ -37,16 +37,6 @@ def _date(request, name):
         return field.to_internal_value(value)
     except serializers.ValidationError as error:
         raise ValidationError({name: error.detail}) from error
-
-
-def _district(request) -> District | None:
-    slug = request.query_params.get("district")
-    if not slug:
-        return None
-    district = District.objects.filter(slug=slug).first()
-    if district is None:
-        raise ValidationError({"district": ["Unbekannter Stadtbezirk."]})
-    return district
 
 
 def _feedback(summary):
@@ -82,7 +72,7 @@ class DocumentationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = selectors.documented_workshops().order_by("-starts_at", "pk")
-        district = _district(self.request)
+        district = district_from_query(self.request)
         if district is not None:
             queryset = queryset.filter(district=district)
         after, before = _date(self.request, "starts_after"), _date(self.request, "starts_before")
@@ -133,7 +123,7 @@ class QualityCriterionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["get"])
     def figures(self, request):
-        district = _district(request)
+        district = district_from_query(request)
         rows = selectors.criterion_figures(
             districts=[district] if district else None,
             start=_date(request, "starts_after"),

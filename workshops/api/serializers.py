@@ -9,7 +9,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import ConsentField
 from core.validators import PlainTextSerializerMixin
+from districts.api.parameters import check_district_slug, check_quarter_slug
 from districts.models import Quarter
 
 from .. import selectors
@@ -199,11 +201,19 @@ class MomentField(serializers.Field):
 
 
 class WorkshopFilterSerializer(serializers.Serializer):
+    """The list's filters; an unknown district or quarter is an error (400), an unknown format finds nothing."""
+
     district = serializers.SlugField(required=False, help_text="Slug of a Stadtbezirk, e.g. linden-limmer")
     quarter = serializers.SlugField(required=False, help_text="Slug of a Stadtteil, e.g. linden-nord")
     format = serializers.SlugField(required=False, help_text="Slug of a format")
     starts_after = MomentField(required=False, help_text="Date or ISO 8601 date-time (inclusive)")
     starts_before = MomentField(required=False, help_text="Date or ISO 8601 date-time (exclusive)")
+
+    def validate_district(self, value: str) -> str:
+        return check_district_slug(value)
+
+    def validate_quarter(self, value: str) -> str:
+        return check_quarter_slug(value)
 
 
 class SupportNeedsSerializer(PlainTextSerializerMixin, serializers.Serializer):
@@ -227,7 +237,7 @@ class RegistrationRequestSerializer(PlainTextSerializerMixin, serializers.Serial
     support_needs = SupportNeedsSerializer(required=False, default=None, allow_null=True)
     support_consent = serializers.BooleanField(required=False, default=False)
     status_updates_opt_in = serializers.BooleanField(required=False, default=False)
-    privacy_consent = serializers.BooleanField()
+    privacy_consent = ConsentField()
     language = serializers.ChoiceField(
         choices=["de", "en"],
         required=False,

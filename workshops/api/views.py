@@ -19,7 +19,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from core import fragments
+from core.api import MOMENT_SCHEMA, SLUG_PATTERN
 from core.exceptions import ApplicationError
+from districts.api.parameters import district_parameter, quarter_parameter
 from districts.models import Quarter
 
 from .. import selectors, services, stamps
@@ -61,11 +63,11 @@ class FormatFilterNegotiation(DefaultContentNegotiation):
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("district", OpenApiTypes.STR, description="Slug of a Stadtbezirk, e.g. `linden-limmer`"),
-    OpenApiParameter("quarter", OpenApiTypes.STR, description="Slug of a Stadtteil, e.g. `linden-nord`"),
-    OpenApiParameter("format", OpenApiTypes.STR, description="Slug of a workshop format"),
-    OpenApiParameter("starts_after", OpenApiTypes.DATETIME, description="Date or ISO 8601 date-time, inclusive"),
-    OpenApiParameter("starts_before", OpenApiTypes.DATETIME, description="Date or ISO 8601 date-time, exclusive"),
+    district_parameter(),
+    quarter_parameter(),
+    OpenApiParameter("format", OpenApiTypes.STR, pattern=SLUG_PATTERN, description="Slug of a workshop format"),
+    OpenApiParameter("starts_after", MOMENT_SCHEMA, description="Date or ISO 8601 date-time, inclusive"),
+    OpenApiParameter("starts_before", MOMENT_SCHEMA, description="Date or ISO 8601 date-time, exclusive"),
 ]
 
 # Field of the request a domain error of registration_create belongs to.
