@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.postprocess_schema"],
+    # core.api.ConsentField: one name for the consents that admit only true.
+    "ENUM_NAME_OVERRIDES": {"RequiredConsentEnum": [(True, "true")]},
 }
 
 SESSION_COOKIE_HTTPONLY = True
