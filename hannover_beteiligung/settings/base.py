@@ -295,8 +295,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.postprocess_schema"],
-    # core.api.ConsentField: one name for the consents that admit only true.
-    "ENUM_NAME_OVERRIDES": {"RequiredConsentEnum": [(True, "true")]},
+    # core.api.ConsentField: one name for the consents that admit only true (drf-spectacular hashes a hand-written
+    # enum as (value, value) pairs).
+    "ENUM_NAME_OVERRIDES": {"RequiredConsentEnum": [(True, True)]},
 }
 
 SESSION_COOKIE_HTTPONLY = True
