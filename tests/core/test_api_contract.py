@@ -127,3 +127,23 @@ def test_a_required_consent_admits_only_true(schema, component, name):
 def test_the_schema_generates_without_warnings(tmp_path):
     # The production deploy check fails on drf-spectacular's warnings (e.g. one enum under two names).
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01",
+        "0001-01-01T00:00:00+23:59",
+        "9999-12-31T23:59:59-23:59",
+        "2026-12-04t10:00:00z",
+        "2026-12-04T10:00:00.123456789Z",
+    ],
+)
+@pytest.mark.parametrize("name", ["starts_after", "starts_before"])
+def test_any_rfc_3339_moment_is_a_workshop_period_bound(api, name, value):
+    # Year 1 east of Greenwich and year 9999 west of it do not fit a datetime in UTC: clamped, never a 500.
+    assert api.get("/api/v1/workshops/", {name: value}).status_code == 200
+
+
+def test_a_date_that_does_not_exist_is_refused(api):
+    assert api.get("/api/v1/workshops/", {"starts_after": "2026-02-30"}).status_code == 400

@@ -1,6 +1,7 @@
 """Serializers of the open-data workshop API and the registration endpoint (DESIGN §6)."""
 
-from datetime import datetime, time
+import re
+from datetime import UTC, datetime, time
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -171,17 +172,28 @@ def _moment(value: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+_FRACTION_DIGITS = re.compile(r"(\.\d{6})\d+")
+
+
 def _parse_moment(value: str) -> datetime | None:
-    """ISO date-time, or a date (meaning its midnight in Hannover)."""
-    moment = parse_datetime(value)
+    """An RFC 3339 / ISO 8601 date-time, or a date (meaning its midnight in Hannover); None if it is neither.
+
+    RFC 3339 allows a lower-case "t" and "z" and any number of fractional digits (Python keeps six). A moment
+    that exists but lies beyond what a datetime holds in UTC (year 1 east of Greenwich, year 9999 west of it)
+    is clamped to the first or last representable moment: as a filter bound it means "no bound"."""
+    text = _FRACTION_DIGITS.sub(r"\1", value.upper())
+    moment = parse_datetime(text)
     if moment is None:
-        day = parse_date(value)
+        day = parse_date(text)
         if day is None:
             return None
         moment = datetime.combine(day, time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 class MomentField(serializers.Field):
